@@ -1,6 +1,9 @@
 package dev.mlops;
 
-/** The call contradicts what is stored (a param logged again with another value, a stage held elsewhere). */
+/**
+ * The call contradicts what is stored (a param logged again with another value, a stage held
+ * elsewhere).
+ */
 public class ConflictException extends MlopsException {
   private static final long serialVersionUID = 1L;
 

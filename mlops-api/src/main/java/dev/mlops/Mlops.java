@@ -72,7 +72,10 @@ public final class Mlops implements AutoCloseable {
     log.debug("opened {} with modules {}", config.home(), providers.keySet());
   }
 
-  /** Opens the home from configuration (system properties, environment, mlops.properties) or ./.mlops. */
+  /**
+   * Opens the home from configuration (system properties, environment, mlops.properties) or
+   * ./.mlops.
+   */
   public static Mlops open() {
     return builder().build();
   }
@@ -94,8 +97,7 @@ public final class Mlops implements AutoCloseable {
     synchronized (GLOBAL_LOCK) {
       if (global == null || global.isClosed()) {
         Mlops m = open();
-        Runtime.getRuntime()
-            .addShutdownHook(new Thread(m::close, "mlops-global-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(m::close, "mlops-global-shutdown"));
         global = m;
       }
       return global;
@@ -150,7 +152,9 @@ public final class Mlops implements AutoCloseable {
     return require(Monitoring.class);
   }
 
-  /** Whether the implementation of {@code api} (e.g. {@code Tracking.class}) is on the classpath. */
+  /**
+   * Whether the implementation of {@code api} (e.g. {@code Tracking.class}) is on the classpath.
+   */
   public boolean has(Class<?> api) {
     return providers.containsKey(api);
   }
@@ -173,9 +177,7 @@ public final class Mlops implements AutoCloseable {
       if (provider == null) {
         String artifact = ARTIFACTS.getOrDefault(api, api.getName());
         throw new MlopsException(
-            artifact
-                + " is not on the classpath: add dependency dev.mlops:"
-                + artifact);
+            artifact + " is not on the classpath: add dependency dev.mlops:" + artifact);
       }
       T created = api.cast(provider.create(context));
       modules.put(api, created);
@@ -323,8 +325,7 @@ public final class Mlops implements AutoCloseable {
       Map<String, String> sys = new HashMap<>();
       System.getProperties().forEach((k, v) -> sys.put(String.valueOf(k), String.valueOf(v)));
       MlopsConfig config =
-          MlopsConfig.resolve(
-              values, sys, System.getenv(), Path.of("").toAbsolutePath());
+          MlopsConfig.resolve(values, sys, System.getenv(), Path.of("").toAbsolutePath());
       return new Mlops(config);
     }
   }

@@ -16,11 +16,11 @@ import java.util.TreeMap;
 /**
  * The resolved configuration of one {@link Mlops} instance. Immutable and thread-safe.
  *
- * <p>Keys are written without the {@code mlops.} prefix ({@code home}, {@code tracking.uri}). A
- * key is looked up, first match wins, in: builder calls; the system property {@code mlops.<key>};
- * the environment variable {@code MLOPS_<KEY>} (dots become underscores, upper case); the file
- * {@code mlops.properties} in the working directory (with or without the {@code mlops.} prefix);
- * the defaults.
+ * <p>Keys are written without the {@code mlops.} prefix ({@code home}, {@code tracking.uri}). A key
+ * is looked up, first match wins, in: builder calls; the system property {@code mlops.<key>}; the
+ * environment variable {@code MLOPS_<KEY>} (dots become underscores, upper case); the file {@code
+ * mlops.properties} in the working directory (with or without the {@code mlops.} prefix); the
+ * defaults.
  */
 public final class MlopsConfig {
   /** Home folder; default {@code ./.mlops}. */
@@ -80,7 +80,8 @@ public final class MlopsConfig {
         });
     merged.putAll(explicit);
 
-    Path home = workingDir.resolve(merged.getOrDefault(HOME, ".mlops")).toAbsolutePath().normalize();
+    Path home =
+        workingDir.resolve(merged.getOrDefault(HOME, ".mlops")).toAbsolutePath().normalize();
     Path workspace =
         merged.containsKey(WORKSPACE)
             ? workingDir.resolve(merged.get(WORKSPACE)).toAbsolutePath().normalize()

@@ -7,8 +7,8 @@ import java.util.List;
  */
 public interface Serving {
   /**
-   * Reads an endpoint's prediction log: records with {@code sequence > afterSequence}, oldest first,
-   * at most {@code limit}.
+   * Reads an endpoint's prediction log: records with {@code sequence > afterSequence}, oldest
+   * first, at most {@code limit}.
    */
   List<PredictionRecord> log(String endpoint, long afterSequence, int limit);
 

@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A JDBC database shared by the modules of one home: SQLite in WAL mode by default, PostgreSQL for a
- * team. Thread-safe.
+ * A JDBC database shared by the modules of one home: SQLite in WAL mode by default, PostgreSQL for
+ * a team. Thread-safe.
  *
  * <p>Writes run in {@link #write} as one transaction on a single writer connection; in-process
  * writers queue on a lock, other processes are waited for ({@code busy_timeout}) and a transaction
@@ -96,7 +96,8 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
           rollbackQuietly(c);
           if (!isRetryable(e) || System.currentTimeMillis() > deadline) {
-            throw new StoreException("database write failed on " + url() + ": " + e.getMessage(), e);
+            throw new StoreException(
+                "database write failed on " + url() + ": " + e.getMessage(), e);
           }
           log.debug("write busy (attempt {}), retrying: {}", attempt, e.getMessage());
         } catch (RuntimeException | Error e) {
@@ -286,7 +287,10 @@ public final class Database implements AutoCloseable {
         SQLException s = (SQLException) t;
         String msg = String.valueOf(s.getMessage());
         int code = s.getErrorCode() & 0xff;
-        if (code == 5 || code == 6 || msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_LOCKED")) {
+        if (code == 5
+            || code == 6
+            || msg.contains("SQLITE_BUSY")
+            || msg.contains("SQLITE_LOCKED")) {
           return true;
         }
         if ("40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState())) {

@@ -12,8 +12,8 @@ public interface ModuleProvider<T> {
   Class<T> api();
 
   /**
-   * Creates the module for one {@code Mlops} instance. If the result is {@link AutoCloseable}, it is
-   * closed when the {@code Mlops} instance closes, in reverse order of creation.
+   * Creates the module for one {@code Mlops} instance. If the result is {@link AutoCloseable}, it
+   * is closed when the {@code Mlops} instance closes, in reverse order of creation.
    */
   T create(ModuleContext context);
 }

@@ -48,8 +48,8 @@ public interface ActiveRun extends AutoCloseable {
   ActiveRun artifact(Path file);
 
   /**
-   * Copies a file or folder under {@code artifactPath} (a relative folder, {@code /}-separated)
-   * of the run's artifact root.
+   * Copies a file or folder under {@code artifactPath} (a relative folder, {@code /}-separated) of
+   * the run's artifact root.
    */
   ActiveRun artifact(Path file, String artifactPath);
 

@@ -63,7 +63,9 @@ public record RunComparison(
     return differing.contains(key);
   }
 
-  /** A plain-text table: one row per key, one column per run, differing keys marked with {@code *}. */
+  /**
+   * A plain-text table: one row per key, one column per run, differing keys marked with {@code *}.
+   */
   public String toTable() {
     List<String> header = new ArrayList<>();
     header.add("key");

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A run search: experiments, an MLflow filter, an order, a page size. Immutable; each call returns a
- * new query.
+ * A run search: experiments, an MLflow filter, an order, a page size. Immutable; each call returns
+ * a new query.
  *
  * <pre>{@code
  * RunQuery.in("churn")

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Experiment tracking: runs with params, metrics, tags and artifacts, in MLflow's model. Get it from
- * {@code Mlops.tracking()}. Thread-safe.
+ * Experiment tracking: runs with params, metrics, tags and artifacts, in MLflow's model. Get it
+ * from {@code Mlops.tracking()}. Thread-safe.
  *
  * <pre>{@code
  * Run run = m.tracking().run("churn", r -> {
@@ -58,7 +58,9 @@ public interface Tracking {
   /** Restores a soft-deleted run. */
   void restoreRun(String runId);
 
-  /** Creates an experiment; {@link dev.mlops.AlreadyExistsException} if an active one has the name. */
+  /**
+   * Creates an experiment; {@link dev.mlops.AlreadyExistsException} if an active one has the name.
+   */
   Experiment createExperiment(String name);
 
   /** The active experiment with that name. */
@@ -83,8 +85,8 @@ public interface Tracking {
   List<ArtifactInfo> listArtifacts(String runId, String path);
 
   /**
-   * Copies a run's artifact (file or folder) at {@code path} ("" for all) into {@code target}
-   * and returns the copied file or folder.
+   * Copies a run's artifact (file or folder) at {@code path} ("" for all) into {@code target} and
+   * returns the copied file or folder.
    */
   Path downloadArtifacts(String runId, String path, Path target);
 }
