@@ -325,6 +325,21 @@ class TrackingTest {
   }
 
   @Test
+  void theHomeStaysWritableForOtherConnectionsBetweenWrites() throws Exception {
+    tracking.run("e", run -> run.metric("m", 1).param("p", 1));
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("busy_timeout", "2000");
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve(".mlops/mlops.db"), p);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE other_process (x INTEGER)");
+      s.execute("INSERT INTO other_process VALUES (1)");
+    }
+    assertThat(tracking.run("e", run -> run.metric("m", 2)).status()).isEqualTo(RunStatus.FINISHED);
+  }
+
+  @Test
   void unknownRunsAreNotFound() {
     assertThatThrownBy(() -> tracking.get("nope")).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> tracking.metricHistory("nope", "k")).isInstanceOf(NotFoundException.class);
