@@ -225,9 +225,9 @@ public final class Database implements AutoCloseable {
     }
     if (writer == null || writer.isClosed()) {
       writer = connect();
-      // SQLite: JDBC autocommit stays on and write() issues BEGIN IMMEDIATE / COMMIT itself, because
-      // sqlite-jdbc starts the next transaction right after commit(): with IMMEDIATE that would keep
-      // the write lock forever and lock out every other process
+      // SQLite: JDBC autocommit stays on and write() issues BEGIN IMMEDIATE / COMMIT itself,
+      // because sqlite-jdbc starts the next transaction right after commit(): with IMMEDIATE
+      // that would keep the write lock forever and lock out every other process
       writer.setAutoCommit(sqlite);
     }
     return writer;
