@@ -44,8 +44,8 @@ import java.util.stream.Stream;
  *       limit 100, vs the equivalent hand-written SQL over the same tables.
  * </ol>
  *
- * Flags: {@code --keys=100 --steps=10000 --latency-calls=1000000 --runs=100000
- * --search-repeats=21 --dir=<folder>}. Not a test: it prints a table.
+ * Flags: {@code --keys=100 --steps=10000 --latency-calls=1000000 --runs=100000 --search-repeats=21
+ * --dir=<folder>}. Not a test: it prints a table.
  */
 public final class TrackingBenchmark {
   private final Map<String, String> flags = new HashMap<>();
@@ -103,7 +103,8 @@ public final class TrackingBenchmark {
       }
       c.setAutoCommit(false);
       String runId = UUID.randomUUID().toString().replace("-", "");
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO metrics VALUES (?, ?, ?, ?, ?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO metrics VALUES (?, ?, ?, ?, ?)")) {
         long n = 0;
         for (int step = 0; step < steps; step++) {
           for (int k = 0; k < keys; k++) {
@@ -199,7 +200,10 @@ public final class TrackingBenchmark {
       long l = limit[(int) (q * (calls - 1))];
       String goal = q == 0.5 ? " (goal < 1 us)" : q == 0.99 ? " (goal < 20 us)" : "";
       row(
-          String.format(Locale.ROOT, "2. run.metric() latency p%s", q * 100 % 1 == 0 ? String.valueOf((int) (q * 100)) : String.valueOf(q * 100)),
+          String.format(
+              Locale.ROOT,
+              "2. run.metric() latency p%s",
+              q * 100 % 1 == 0 ? String.valueOf((int) (q * 100)) : String.valueOf(q * 100)),
           us(o) + goal,
           us(l) + " (list add under a lock)",
           String.format(Locale.ROOT, "%.1fx", (double) o / Math.max(1, l)));

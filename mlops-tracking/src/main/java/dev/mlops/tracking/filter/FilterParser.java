@@ -61,7 +61,8 @@ public final class FilterParser {
     List<OrderKey> keys = new ArrayList<>();
     for (String clause : clauses) {
       if (clause == null || clause.isBlank()) {
-        throw new InvalidFilterException("orderBy", clause, 0, "an order clause like 'metrics.x DESC'");
+        throw new InvalidFilterException(
+            "orderBy", clause, 0, "an order clause like 'metrics.x DESC'");
       }
       keys.add(new FilterParser("orderBy", clause).orderKey());
     }
@@ -204,7 +205,8 @@ public final class FilterParser {
     } else if (t.kind == Kind.BACKTICK || t.kind == Kind.QUOTED) {
       return attribute(t, t.text);
     } else {
-      throw error(t, "an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>");
+      throw error(
+          t, "an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>");
     }
     EntityType type =
         EntityType.fromPrefix(typeText)

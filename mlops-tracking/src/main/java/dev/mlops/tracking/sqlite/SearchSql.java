@@ -66,9 +66,9 @@ final class SearchSql {
   }
 
   /**
-   * Adds the filter. The most selective-looking clause on params, tags, metrics or datasets
-   * drives the query (its index gives the candidate runs); the others are probed per candidate
-   * through their primary keys, so a search never scans every run of a large experiment.
+   * Adds the filter. The most selective-looking clause on params, tags, metrics or datasets drives
+   * the query (its index gives the candidate runs); the others are probed per candidate through
+   * their primary keys, so a search never scans every run of a large experiment.
    */
   void filter(Filter filter) {
     Comparison driver = null;
@@ -146,10 +146,7 @@ final class SearchSql {
     for (OrderKey k : keys) {
       String alias = "o" + i++;
       select.append(", ").append(orderExpression(k.identifier())).append(" AS ").append(alias);
-      order
-          .append(alias)
-          .append(k.ascending() ? " ASC" : " DESC")
-          .append(" NULLS LAST, ");
+      order.append(alias).append(k.ascending() ? " ASC" : " DESC").append(" NULLS LAST, ");
     }
   }
 

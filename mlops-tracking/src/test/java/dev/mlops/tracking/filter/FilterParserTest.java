@@ -38,7 +38,8 @@ class FilterParserTest {
             c(EntityType.DATASET, "digest", Operator.NOT_IN, new Value.TextList(List.of("x"))),
             c(EntityType.ATTRIBUTE, "run_name", Operator.ILIKE, new Value.Text("%cv%")));
     assertThat(FilterParser.parseFilter("  ").clauses()).isEmpty();
-    assertThat(FilterParser.parseFilter("tags.mlflow.parentRunId = 'x'").clauses().get(0).identifier())
+    assertThat(
+            FilterParser.parseFilter("tags.mlflow.parentRunId = 'x'").clauses().get(0).identifier())
         .isEqualTo(new Identifier(EntityType.TAG, "mlflow.parentRunId"));
     assertThat(FilterParser.parseFilter("params.note = 'it''s'").clauses().get(0).value())
         .isEqualTo(new Value.Text("it's"));
@@ -46,7 +47,8 @@ class FilterParserTest {
 
   @Test
   void parsesOrderClauses() {
-    assertThat(FilterParser.parseOrderBy(List.of("metrics.acc DESC", "params.lr", "start_time asc")))
+    assertThat(
+            FilterParser.parseOrderBy(List.of("metrics.acc DESC", "params.lr", "start_time asc")))
         .containsExactly(
             new OrderKey(new Identifier(EntityType.METRIC, "acc"), false),
             new OrderKey(new Identifier(EntityType.PARAM, "lr"), true),
@@ -128,7 +130,12 @@ class FilterParserTest {
       case 1:
         return String.valueOf(r.nextDouble() * 100);
       case 2:
-        return (r.nextBoolean() ? "-" : "") + r.nextInt(10) + "." + r.nextInt(1000) + "e-" + r.nextInt(9);
+        return (r.nextBoolean() ? "-" : "")
+            + r.nextInt(10)
+            + "."
+            + r.nextInt(1000)
+            + "e-"
+            + r.nextInt(9);
       default:
         return String.valueOf(r.nextLong() / 1000);
     }
@@ -218,7 +225,9 @@ class FilterParserTest {
       String text = sb.toString();
       try {
         Filter f = FilterParser.parseFilter(text);
-        assertThat(FilterParser.parseFilter(f.toString())).as("seed %d: %s", seed, text).isEqualTo(f);
+        assertThat(FilterParser.parseFilter(f.toString()))
+            .as("seed %d: %s", seed, text)
+            .isEqualTo(f);
       } catch (InvalidFilterException e) {
         assertThat(e.position()).as("seed %d: %s", seed, text).isBetween(0, text.length());
       }
