@@ -71,14 +71,17 @@ final class SearchSql {
    * their primary keys, so a search never scans every run of a large experiment.
    */
   void filter(Filter filter) {
-    Comparison driver = null;
-    for (Comparison c : filter.clauses()) {
+    List<Comparison> clauses = filter.clauses();
+    int driverIndex = -1;
+    for (int i = 0; i < clauses.size(); i++) {
+      Comparison c = clauses.get(i);
       if (c.identifier().type() != EntityType.ATTRIBUTE
-          && (driver == null || rank(c) < rank(driver))) {
-        driver = c;
+          && (driverIndex < 0 || rank(c) < rank(clauses.get(driverIndex)))) {
+        driverIndex = i;
       }
     }
-    if (driver != null) {
+    if (driverIndex >= 0) {
+      Comparison driver = clauses.get(driverIndex);
       StringBuilder saved = new StringBuilder(where);
       List<Object> savedArgs = new ArrayList<>(whereArgs);
       where.setLength(0);
@@ -91,10 +94,10 @@ final class SearchSql {
       whereArgs.clear();
       whereArgs.addAll(savedArgs);
     }
-    for (Comparison c : filter.clauses()) {
-      if (c != driver) {
+    for (int i = 0; i < clauses.size(); i++) {
+      if (i != driverIndex) {
         where.append(" AND ");
-        clause(c);
+        clause(clauses.get(i));
       }
     }
   }
@@ -123,7 +126,7 @@ final class SearchSql {
         where.append("SELECT run_id FROM latest_metrics WHERE key = ? AND kind <> 1 AND value ");
         whereArgs.add(id.key());
         where.append(c.operator().text()).append(" ?");
-        whereArgs.add(((Value.Number) c.value()).asDouble());
+        whereArgs.add(((Value.Numeric) c.value()).asDouble());
         return;
       case PARAM:
       case TAG:
@@ -178,7 +181,7 @@ final class SearchSql {
                 + " AND x.kind <> 1 AND x.value ");
         whereArgs.add(id.key());
         where.append(c.operator().text()).append(" ?)");
-        whereArgs.add(((Value.Number) c.value()).asDouble());
+        whereArgs.add(((Value.Numeric) c.value()).asDouble());
         return;
       case PARAM:
       case TAG:
@@ -202,7 +205,7 @@ final class SearchSql {
         String col = COLUMNS.get(id.key());
         if (FilterParser.NUMERIC_ATTRIBUTES.contains(id.key())) {
           where.append(col).append(' ').append(c.operator().text()).append(" ?");
-          whereArgs.add(Long.parseLong(((Value.Number) c.value()).text().replace("+", "")));
+          whereArgs.add(Long.parseLong(((Value.Numeric) c.value()).text().replace("+", "")));
         } else {
           textCondition(col, c);
         }
