@@ -396,6 +396,7 @@ public abstract class TrackingStoreContractTest {
     String token = page.nextPageToken().get();
     assertThatThrownBy(() -> store.searchRuns(RunQuery.in("s").limit(4).pageToken(token)))
         .isInstanceOf(InvalidInputException.class);
+    assertThat(store.searchRuns(q.limit(10).pageToken(token)).items()).hasSize(2);
   }
 
   @Test

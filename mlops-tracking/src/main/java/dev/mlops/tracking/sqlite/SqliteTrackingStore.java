@@ -799,7 +799,7 @@ public final class SqliteTrackingStore implements TrackingStore {
   }
 
   private static String fingerprint(RunQuery q, Filter filter, List<OrderKey> order) {
-    String text = q.experiments() + "|" + filter + "|" + order + "|" + q.view() + "|" + q.limit();
+    String text = q.experiments() + "|" + filter + "|" + order + "|" + q.view();
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       StringBuilder sb = new StringBuilder();
@@ -834,7 +834,7 @@ public final class SqliteTrackingStore implements TrackingStore {
       throw new InvalidInputException(
           "pageToken",
           token,
-          "a token from a search with the same experiments, filter, order, view and limit");
+          "a token from a search with the same experiments, filter, order and view");
     }
     return Long.parseLong(m.group(1));
   }
