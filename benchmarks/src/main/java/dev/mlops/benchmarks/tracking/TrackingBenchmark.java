@@ -71,9 +71,16 @@ public final class TrackingBenchmark {
   public static void main(String[] args) throws Exception {
     TrackingBenchmark b = new TrackingBenchmark(args);
     try {
-      b.throughput();
-      b.latency();
-      b.search();
+      String only = b.flags.getOrDefault("only", "throughput,latency,search");
+      if (only.contains("throughput")) {
+        b.throughput();
+      }
+      if (only.contains("latency")) {
+        b.latency();
+      }
+      if (only.contains("search")) {
+        b.search();
+      }
       b.print();
     } finally {
       b.cleanup();

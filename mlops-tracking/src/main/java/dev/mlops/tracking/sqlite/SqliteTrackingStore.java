@@ -52,6 +52,8 @@ public final class SqliteTrackingStore implements TrackingStore {
   private static final int KIND_NAN = 1;
   private static final int KIND_NEGATIVE_ZERO = 2;
   private static final int IN_CHUNK = 500;
+  private static final int ROWS_PER_INSERT = 50;
+  private static final String MULTI_ROW_INSERT = multiRowInsert(ROWS_PER_INSERT);
   private static final Pattern TOKEN =
       Pattern.compile("\\{\"offset\":(\\d+),\"q\":\"([0-9a-f]+)\"}");
 
@@ -523,15 +525,30 @@ public final class SqliteTrackingStore implements TrackingStore {
     }
     db.useWrite(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, kind, value)"
-                      + " VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (RunMetric p : points) {
-              bindPoint(ps, p);
-              ps.addBatch();
+          // many rows per statement: one VDBE run per ROWS_PER_INSERT points instead of per point
+          int full = points.size() / ROWS_PER_INSERT * ROWS_PER_INSERT;
+          if (full > 0) {
+            try (PreparedStatement ps = c.prepareStatement(MULTI_ROW_INSERT)) {
+              for (int from = 0; from < full; from += ROWS_PER_INSERT) {
+                for (int i = 0; i < ROWS_PER_INSERT; i++) {
+                  bindPoint(ps, points.get(from + i), i * 6);
+                }
+                ps.addBatch();
+              }
+              ps.executeBatch();
             }
-            ps.executeBatch();
+          }
+          if (full < points.size()) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, kind, value)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)")) {
+              for (RunMetric p : points.subList(full, points.size())) {
+                bindPoint(ps, p, 0);
+                ps.addBatch();
+              }
+              ps.executeBatch();
+            }
           }
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -545,12 +562,22 @@ public final class SqliteTrackingStore implements TrackingStore {
                       + " OR (excluded.timestamp = latest_metrics.timestamp AND excluded.kind <> 1"
                       + " AND (latest_metrics.kind = 1 OR excluded.value > latest_metrics.value))))")) {
             for (RunMetric p : latest.values()) {
-              bindPoint(ps, p);
+              bindPoint(ps, p, 0);
               ps.addBatch();
             }
             ps.executeBatch();
           }
         });
+  }
+
+  private static String multiRowInsert(int rows) {
+    StringBuilder sb =
+        new StringBuilder(
+            "INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, kind, value) VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sb.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+    }
+    return sb.toString();
   }
 
   /**
@@ -569,21 +596,21 @@ public final class SqliteTrackingStore implements TrackingStore {
     return Double.isNaN(b.value()) || a.value() > b.value();
   }
 
-  private static void bindPoint(PreparedStatement ps, RunMetric p) throws SQLException {
-    ps.setString(1, p.runId());
-    ps.setString(2, p.key());
-    ps.setLong(3, p.step());
-    ps.setLong(4, p.timestamp());
+  private static void bindPoint(PreparedStatement ps, RunMetric p, int offset) throws SQLException {
+    ps.setString(offset + 1, p.runId());
+    ps.setString(offset + 2, p.key());
+    ps.setLong(offset + 3, p.step());
+    ps.setLong(offset + 4, p.timestamp());
     double v = p.value();
     if (Double.isNaN(v)) {
-      ps.setInt(5, KIND_NAN);
-      ps.setDouble(6, 0.0);
+      ps.setInt(offset + 5, KIND_NAN);
+      ps.setDouble(offset + 6, 0.0);
     } else if (v == 0.0 && Double.doubleToRawLongBits(v) != 0L) {
-      ps.setInt(5, KIND_NEGATIVE_ZERO);
-      ps.setDouble(6, 0.0);
+      ps.setInt(offset + 5, KIND_NEGATIVE_ZERO);
+      ps.setDouble(offset + 6, 0.0);
     } else {
-      ps.setInt(5, KIND_VALUE);
-      ps.setDouble(6, v);
+      ps.setInt(offset + 5, KIND_VALUE);
+      ps.setDouble(offset + 6, v);
     }
   }
 
