@@ -36,7 +36,8 @@ public record ModelRef(String name, Kind kind, String selector) {
   /** Model names: letters, digits, '.', '_', '-'; starts and ends alphanumeric; no "..". */
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,254}[A-Za-z0-9])?");
 
-  static final Pattern SEMVER =
+  /** The SemVer 2.0 grammar with a leading {@code v}, as GTO uses for versions. */
+  public static final Pattern SEMVER_PATTERN =
       Pattern.compile(
           "v(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
               + "(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)"
@@ -77,7 +78,7 @@ public record ModelRef(String name, Kind kind, String selector) {
         selector = String.valueOf(Integer.parseInt(selector));
         break;
       case SEMVER:
-        if (!SEMVER.matcher(selector).matches()) {
+        if (!SEMVER_PATTERN.matcher(selector).matches()) {
           throw new InvalidInputException(
               "semver", selector, "v<MAJOR>.<MINOR>.<PATCH>[-prerelease][+build] (SemVer 2.0)");
         }
@@ -279,7 +280,7 @@ public record ModelRef(String name, Kind kind, String selector) {
    */
   public static String validateSemver(String label) {
     String v = label != null && !label.startsWith("v") ? "v" + label : label;
-    if (v == null || v.length() > 100 || !SEMVER.matcher(v).matches()) {
+    if (v == null || v.length() > 100 || !SEMVER_PATTERN.matcher(v).matches()) {
       throw new InvalidInputException(
           "semver", label, "v<MAJOR>.<MINOR>.<PATCH>[-prerelease][+build] (SemVer 2.0)");
     }
