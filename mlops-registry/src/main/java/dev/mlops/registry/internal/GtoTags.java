@@ -282,29 +282,35 @@ final class GtoTags {
           changes.add("deleted " + name + " version " + v.version() + " (deregistered in GTO)");
         }
       }
-      // per stage with any GTO event: the most recent active assignment holds it
+      // per stage with any GTO event: the most recent active assignment holds it; assignments
+      // first, then stages GTO left empty are cleared
+      List<String> empty = new ArrayList<>();
       for (String stage : state.stagesSeen) {
         Optional<String> gitHolder = state.holder(stage);
         String canonical = ModelRef.validateStage(stage);
-        Optional<ModelVersion> want = gitHolder.map(byLabel::get);
-        Optional<ModelVersion> have = registry.find(ModelRef.stage(name, canonical));
-        if (gitHolder.isPresent() && want.isEmpty()) {
+        if (gitHolder.isEmpty()) {
+          empty.add(canonical);
+          continue;
+        }
+        ModelVersion w = byLabel.get(gitHolder.get());
+        if (w == null) {
           changes.add("GTO puts unknown " + name + "@" + gitHolder.get() + " in " + stage);
           continue;
         }
-        if (want.isPresent()) {
-          ModelVersion w = want.get();
-          if (!w.stage().equalsIgnoreCase(canonical) || have.isEmpty()
-              || have.get().version() != w.version()) {
-            registry.assignStage(name, w.version(), canonical, "imported from GTO tags");
-            changes.add("assigned " + canonical + " to " + name + " version " + w.version());
-          }
-        } else if (have.isPresent()) {
-          for (ModelVersion v : registry.versions(name)) {
-            if (v.stage().equalsIgnoreCase(canonical)) {
-              registry.assignStage(name, v.version(), "None", "unassigned in GTO tags");
-              changes.add("cleared " + canonical + " from " + name + " version " + v.version());
-            }
+        ModelVersion now = registry.resolve(ModelRef.version(name, w.version()));
+        Optional<ModelVersion> have = registry.find(ModelRef.stage(name, canonical));
+        if (!now.stage().equalsIgnoreCase(canonical)
+            || have.isEmpty()
+            || have.get().version() != w.version()) {
+          registry.assignStage(name, w.version(), canonical, "imported from GTO tags");
+          changes.add("assigned " + canonical + " to " + name + " version " + w.version());
+        }
+      }
+      for (String canonical : empty) {
+        for (ModelVersion v : registry.versions(name)) {
+          if (v.stage().equalsIgnoreCase(canonical)) {
+            registry.assignStage(name, v.version(), "None", "unassigned in GTO tags");
+            changes.add("cleared " + canonical + " from " + name + " version " + v.version());
           }
         }
       }
@@ -368,12 +374,21 @@ final class GtoTags {
       return s;
     }
 
-    /** The label holding a stage: its most recent active assignment. */
+    /**
+     * The label holding a stage: its most recent active assignment, among versions for which that
+     * is their most recent active assignment (GTO lets a version hold several stages; here a
+     * version holds one, its latest).
+     */
     Optional<String> holder(String stage) {
-      String best = null;
+      Map<String, String> latestStage = new HashMap<>();
       for (String pair : activePairs.keySet()) { // insertion order = assignment order
         String[] sv = pair.split("\u0000", 2);
-        if (sv[0].equals(stage)) {
+        latestStage.put(sv[1], sv[0]);
+      }
+      String best = null;
+      for (String pair : activePairs.keySet()) {
+        String[] sv = pair.split("\u0000", 2);
+        if (sv[0].equals(stage) && stage.equals(latestStage.get(sv[1]))) {
           best = sv[1];
         }
       }
