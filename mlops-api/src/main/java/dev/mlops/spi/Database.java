@@ -90,18 +90,8 @@ public final class Database implements AutoCloseable {
         Connection c = null;
         try {
           c = writer();
-          if (sqlite) {
-            // explicit BEGIN/COMMIT: sqlite-jdbc's commit() immediately runs the next
-            // "begin immediate", which would hold the write lock while idle and block every
-            // other process (and every other Database on the same file) until this one closes
-            execute(c, "BEGIN IMMEDIATE");
-          }
           T result = work.apply(c);
-          if (sqlite) {
-            execute(c, "COMMIT");
-          } else {
-            c.commit();
-          }
+          c.commit();
           return result;
         } catch (SQLException e) {
           rollbackQuietly(c);
@@ -234,7 +224,7 @@ public final class Database implements AutoCloseable {
     }
     if (writer == null || writer.isClosed()) {
       writer = connect();
-      writer.setAutoCommit(sqlite); // SQLite: transactions are begun explicitly in write()
+      writer.setAutoCommit(false);
     }
     return writer;
   }
@@ -326,24 +316,14 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private void rollbackQuietly(Connection c) {
+  private static void rollbackQuietly(Connection c) {
     if (c == null) {
       return;
     }
     try {
-      if (sqlite) {
-        execute(c, "ROLLBACK");
-      } else {
-        c.rollback();
-      }
+      c.rollback();
     } catch (SQLException e) {
-      log.debug("rollback failed (no transaction was active?)", e);
-    }
-  }
-
-  private static void execute(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
+      log.debug("rollback failed", e);
     }
   }
 
