@@ -90,8 +90,9 @@ public final class Database implements AutoCloseable {
         Connection c = null;
         try {
           c = writer();
+          begin(c);
           T result = work.apply(c);
-          c.commit();
+          commit(c);
           return result;
         } catch (SQLException e) {
           rollbackQuietly(c);
@@ -224,7 +225,10 @@ public final class Database implements AutoCloseable {
     }
     if (writer == null || writer.isClosed()) {
       writer = connect();
-      writer.setAutoCommit(false);
+      // SQLite: JDBC autocommit stays on and write() issues BEGIN IMMEDIATE / COMMIT itself, because
+      // sqlite-jdbc starts the next transaction right after commit(): with IMMEDIATE that would keep
+      // the write lock forever and lock out every other process
+      writer.setAutoCommit(sqlite);
     }
     return writer;
   }
@@ -316,11 +320,37 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static void rollbackQuietly(Connection c) {
+  private void begin(Connection c) throws SQLException {
+    if (sqlite) {
+      try (Statement s = c.createStatement()) {
+        s.execute("BEGIN IMMEDIATE");
+      }
+    }
+  }
+
+  private void commit(Connection c) throws SQLException {
+    if (sqlite) {
+      try (Statement s = c.createStatement()) {
+        s.execute("COMMIT");
+      }
+    } else {
+      c.commit();
+    }
+  }
+
+  private void rollbackQuietly(Connection c) {
     if (c == null) {
       return;
     }
     try {
+      if (sqlite) {
+        if (c.getAutoCommit()) {
+          try (Statement s = c.createStatement()) {
+            s.execute("ROLLBACK");
+          }
+        }
+        return;
+      }
       c.rollback();
     } catch (SQLException e) {
       log.debug("rollback failed", e);
