@@ -37,6 +37,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +45,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +122,7 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
   @Override
   public Optional<ModelVersion> find(ModelRef ref) {
     Objects.requireNonNull(ref, "ref");
-    return db.read(c -> find(c, ref));
+    return db.read(c -> findCached(c, ref));
   }
 
   long generation() {
@@ -135,48 +137,70 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
     }
   }
 
-  private static Optional<ModelVersion> find(Connection c, ModelRef ref) throws SQLException {
-    String sql;
-    Object arg;
-    switch (ref.kind()) {
-      case VERSION:
-        sql = "v.name = ? AND v.version = ? AND " + LIVE;
-        arg = ref.versionNumber().getAsInt();
-        break;
-      case SEMVER:
-        sql = "v.name = ? AND v.semver = ? AND " + LIVE;
-        arg = ref.selector();
-        break;
-      case LATEST:
-        sql = "v.name = ? AND " + LIVE + " ORDER BY v.version DESC LIMIT 1";
-        arg = null;
-        break;
-      case ALIAS:
-        sql =
-            "v.name = ? AND "
-                + LIVE
-                + " AND v.version = (SELECT x.version FROM registry_aliases x"
-                + " WHERE x.name = v.name AND x.alias = ?)";
-        arg = ref.selector();
-        break;
-      case STAGE:
-        sql = "v.name = ? AND v.stage_key = ? AND " + LIVE + " ORDER BY v.stage_seq DESC LIMIT 1";
-        arg = ref.selector().toLowerCase(Locale.ROOT);
-        break;
-      default:
-        throw new IllegalStateException("unknown ref kind " + ref.kind());
+  /** The lookup of each reference kind, indexed by {@link ModelRef.Kind#ordinal()}. */
+  private static final String[] FIND_SQL = new String[ModelRef.Kind.values().length];
+
+  static {
+    String base = "SELECT " + VERSION_COLUMNS + " FROM registry_versions v WHERE v.name = ? AND ";
+    FIND_SQL[ModelRef.Kind.VERSION.ordinal()] = base + "v.version = ? AND " + LIVE;
+    FIND_SQL[ModelRef.Kind.SEMVER.ordinal()] = base + "v.semver = ? AND " + LIVE;
+    FIND_SQL[ModelRef.Kind.LATEST.ordinal()] = base + LIVE + " ORDER BY v.version DESC LIMIT 1";
+    FIND_SQL[ModelRef.Kind.ALIAS.ordinal()] =
+        base
+            + LIVE
+            + " AND v.version = (SELECT x.version FROM registry_aliases x"
+            + " WHERE x.name = v.name AND x.alias = ?)";
+    FIND_SQL[ModelRef.Kind.STAGE.ordinal()] =
+        base + "v.stage_key = ? AND " + LIVE + " ORDER BY v.stage_seq DESC LIMIT 1";
+  }
+
+  /**
+   * Prepared lookups per pooled read connection: resolve() is the hot path of serving (hot swap
+   * polls it), and compiling the statement costs more than running it. A connection is used by one
+   * thread at a time, so its statements are too; entries vanish with their connection.
+   */
+  private final Map<Connection, PreparedStatement[]> statements =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private Optional<ModelVersion> findCached(Connection c, ModelRef ref) throws SQLException {
+    PreparedStatement[] cache =
+        statements.computeIfAbsent(c, k -> new PreparedStatement[FIND_SQL.length]);
+    int k = ref.kind().ordinal();
+    PreparedStatement ps = cache[k];
+    if (ps == null || ps.isClosed()) {
+      ps = c.prepareStatement(FIND_SQL[k]);
+      cache[k] = ps;
     }
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + VERSION_COLUMNS + " FROM registry_versions v WHERE " + sql)) {
-      ps.setString(1, ref.name());
-      if (arg instanceof Integer) {
-        ps.setInt(2, (Integer) arg);
-      } else if (arg != null) {
-        ps.setString(2, (String) arg);
-      }
+    bindFind(ps, ref);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(version(rs)) : Optional.empty();
+    }
+  }
+
+  private static Optional<ModelVersion> find(Connection c, ModelRef ref) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(FIND_SQL[ref.kind().ordinal()])) {
+      bindFind(ps, ref);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(version(rs)) : Optional.empty();
       }
+    }
+  }
+
+  private static void bindFind(PreparedStatement ps, ModelRef ref) throws SQLException {
+    ps.setString(1, ref.name());
+    switch (ref.kind()) {
+      case VERSION:
+        ps.setInt(2, ref.versionNumber().getAsInt());
+        break;
+      case SEMVER:
+      case ALIAS:
+        ps.setString(2, ref.selector());
+        break;
+      case STAGE:
+        ps.setString(2, ref.selector().toLowerCase(Locale.ROOT));
+        break;
+      case LATEST:
+        break;
     }
   }
 
