@@ -148,6 +148,11 @@ public final class DistributionStats {
     int lo = h.getSupportLowerBound();
     int hi = h.getSupportUpperBound();
     double pExact = h.probability((int) a);
+    int mode = (int) ((n + 1) * (double) (n1 + 1) / (n1 + n2 + 2));
+    double pMode = h.probability(mode);
+    if (Math.abs(pExact - pMode) / Math.max(pExact, pMode) <= 1e-14) {
+      return new StatResult(odds, 1.0); // the observed table is the most likely one (as scipy)
+    }
     double limit = pExact * (1 + 1e-14);
     double p = 0;
     int i = lo;
