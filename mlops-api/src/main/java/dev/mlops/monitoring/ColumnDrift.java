@@ -5,10 +5,10 @@ import java.util.Optional;
 /**
  * The drift verdict for one column. Immutable and thread-safe.
  *
- * <p>For tests ({@code ks}, {@code chisquare}, ...) {@link #pValue()} is the p-value, which is
- * also Evidently's drift score; for distances ({@code wasserstein}, {@code psi}, ...) it is NaN and
- * the drift score is {@link #statistic()}. A column that could not be tested has {@link
- * #computed()} false, NaN values, {@code drifted() == false} and a {@link #reason()}.
+ * <p>For tests ({@code ks}, {@code chisquare}, ...) {@link #pValue()} is the p-value, which is also
+ * Evidently's drift score; for distances ({@code wasserstein}, {@code psi}, ...) it is NaN and the
+ * drift score is {@link #statistic()}. A column that could not be tested has {@link #computed()}
+ * false, NaN values, {@code drifted() == false} and a {@link #reason()}.
  */
 public interface ColumnDrift {
   /** The column name. */

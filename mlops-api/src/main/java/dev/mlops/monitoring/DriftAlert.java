@@ -14,7 +14,10 @@ import java.util.List;
  * @param raisedAt when it was raised
  */
 public record DriftAlert(
-    String monitor, WindowResult window, double driftShare, List<String> driftedColumns,
+    String monitor,
+    WindowResult window,
+    double driftShare,
+    List<String> driftedColumns,
     Instant raisedAt) {
   public DriftAlert {
     driftedColumns = List.copyOf(driftedColumns);

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Options of a drift computation. Immutable and thread-safe: each call returns a new instance,
- * and each value is validated when it is set.
+ * Options of a drift computation. Immutable and thread-safe: each call returns a new instance, and
+ * each value is validated when it is set.
  *
  * <pre>{@code
  * DriftOptions o = DriftOptions.defaults().method("age", "psi").threshold("age", 0.2)
@@ -149,8 +149,7 @@ public final class DriftOptions {
   }
 
   /**
-   * Shuffles for the TVD permutation p-value (default 1000, as Evidently; empirical_mmd uses
-   * 100).
+   * Shuffles for the TVD permutation p-value (default 1000, as Evidently; empirical_mmd uses 100).
    */
   public DriftOptions permutations(int n) {
     if (n < 1 || n > 1_000_000) {

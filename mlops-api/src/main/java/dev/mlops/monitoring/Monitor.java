@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A running monitor: reads its endpoint's prediction log in the background (every poll interval),
- * cuts it into windows, and for each closed window computes drift against the reference, stores
- * the result in {@code mlops.db}, updates Prometheus gauges and raises alerts. Thread-safe.
+ * cuts it into windows, and for each closed window computes drift against the reference, stores the
+ * result in {@code mlops.db}, updates Prometheus gauges and raises alerts. Thread-safe.
  *
  * <p>Closing stops the background polling; stored results stay ({@link Monitoring#history}). A
  * monitor restarted under the same name resumes after the last stored window.

@@ -38,8 +38,8 @@ public interface MonitorBuilder {
   MonitorBuilder onAlert(AlertListener listener);
 
   /**
-   * Posts each alert as JSON to {@code url} (asynchronously: never blocks the monitor or
-   * serving), with a 5 s timeout and 3 retries with backoff.
+   * Posts each alert as JSON to {@code url} (asynchronously: never blocks the monitor or serving),
+   * with a 5 s timeout and 3 retries with backoff.
    */
   MonitorBuilder webhook(URI url);
 

@@ -23,8 +23,8 @@ public interface Monitoring {
   }
 
   /**
-   * Drift with options (per-column method and threshold, drift share, seed). Columns that cannot
-   * be tested (missing from current, all values missing, mismatched types, a method that does not
+   * Drift with options (per-column method and threshold, drift share, seed). Columns that cannot be
+   * tested (missing from current, all values missing, mismatched types, a method that does not
    * apply) are reported with {@code computed() == false} and a reason.
    *
    * @throws dev.mlops.InvalidInputException when a table has no rows or no columns

@@ -21,8 +21,8 @@ import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * An immutable columnar table: numeric columns as {@code double[]} (NaN = missing), categorical
- * and boolean columns as strings (null = missing), datetime columns as epoch milliseconds (NaN =
+ * An immutable columnar table: numeric columns as {@code double[]} (NaN = missing), categorical and
+ * boolean columns as strings (null = missing), datetime columns as epoch milliseconds (NaN =
  * missing). Thread-safe.
  *
  * <pre>{@code
@@ -69,11 +69,11 @@ public final class Table {
   }
 
   /**
-   * Reads a CSV file with a header row (comma separated, RFC 4180 quoting, UTF-8, optional BOM);
-   * an empty field is a missing value. Needs {@code mlops-monitoring} on the classpath.
+   * Reads a CSV file with a header row (comma separated, RFC 4180 quoting, UTF-8, optional BOM); an
+   * empty field is a missing value. Needs {@code mlops-monitoring} on the classpath.
    *
-   * @throws InvalidInputException on a malformed file (no header, duplicate or empty column
-   *     names, a row with more fields than the header)
+   * @throws InvalidInputException on a malformed file (no header, duplicate or empty column names,
+   *     a row with more fields than the header)
    * @throws dev.mlops.StoreException when the file cannot be read
    */
   public static Table readCsv(Path file) {
@@ -170,8 +170,8 @@ public final class Table {
   /**
    * A table from a served endpoint's prediction log: one column per top-level input field, {@code
    * prediction} (a scalar output; a map output gives {@code prediction.<key>} per scalar entry),
-   * {@code request_id} and {@code timestamp}. An input field with one of those names wins over
-   * the generated column.
+   * {@code request_id} and {@code timestamp}. An input field with one of those names wins over the
+   * generated column.
    */
   public static Table fromPredictions(List<PredictionRecord> log) {
     Objects.requireNonNull(log, "log");
@@ -357,8 +357,8 @@ public final class Table {
   }
 
   /**
-   * Parses a number as pandas reads CSV: decimal or exponent notation, and nan/inf/-inf/Infinity
-   * in any case. Null when it is not a number.
+   * Parses a number as pandas reads CSV: decimal or exponent notation, and nan/inf/-inf/Infinity in
+   * any case. Null when it is not a number.
    */
   public static Double parseNumber(String s) {
     String t = s.trim();
@@ -427,7 +427,8 @@ public final class Table {
 
     /** A numeric column (copied); NaN = missing. */
     public Builder numeric(String name, double[] values) {
-      return put(name, new Column(ColumnType.NUMERIC, Objects.requireNonNull(values).clone(), null));
+      return put(
+          name, new Column(ColumnType.NUMERIC, Objects.requireNonNull(values).clone(), null));
     }
 
     /** A categorical column (copied); null = missing. */

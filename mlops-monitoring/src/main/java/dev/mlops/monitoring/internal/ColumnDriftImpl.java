@@ -25,7 +25,19 @@ record ColumnDriftImpl(
   static ColumnDriftImpl notComputed(
       String column, ColumnType type, String method, double threshold, String reason) {
     return new ColumnDriftImpl(
-        column, type, method, Double.NaN, Double.NaN, threshold, false, false, reason, 0, 0, 0, 0,
+        column,
+        type,
+        method,
+        Double.NaN,
+        Double.NaN,
+        threshold,
+        false,
+        false,
+        reason,
+        0,
+        0,
+        0,
+        0,
         Histogram.NONE);
   }
 

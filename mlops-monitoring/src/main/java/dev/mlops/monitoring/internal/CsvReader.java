@@ -103,8 +103,13 @@ public final class CsvReader implements TableCsvReader {
       String h = header[i];
       if (h == null || h.isEmpty()) {
         throw new InvalidInputException(
-            "csv header", String.join(",", header), "a name for every column (column " + (i + 1)
-                + " of " + file.getFileName() + " is empty)");
+            "csv header",
+            String.join(",", header),
+            "a name for every column (column "
+                + (i + 1)
+                + " of "
+                + file.getFileName()
+                + " is empty)");
       }
       if (!seen.add(h)) {
         throw new InvalidInputException("csv header", h, "unique column names");

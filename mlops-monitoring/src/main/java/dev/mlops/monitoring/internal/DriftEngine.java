@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Computes drift: the reference is prepared once into per-column profiles (sorted finite values
- * or category counts), then compared with any number of current tables. Columns run in parallel
- * on the common fork-join pool. Thread-safe.
+ * Computes drift: the reference is prepared once into per-column profiles (sorted finite values or
+ * category counts), then compared with any number of current tables. Columns run in parallel on the
+ * common fork-join pool. Thread-safe.
  */
 public final class DriftEngine {
   private static final int HISTOGRAM_BINS = 20;
@@ -203,8 +203,7 @@ public final class DriftEngine {
       return ColumnDriftImpl.notComputed(p.name, p.type, m.id, threshold, e.getMessage());
     }
     double score = m.pValue ? r.pValue() : r.statistic();
-    Histogram h =
-        numeric ? numericHistogram(p.sorted, c.sorted) : categoricalHistogram(valueBins);
+    Histogram h = numeric ? numericHistogram(p.sorted, c.sorted) : categoricalHistogram(valueBins);
     return new ColumnDriftImpl(
         p.name,
         p.type,

@@ -13,8 +13,9 @@ final class Gauges {
   static final Gauge DRIFT_SCORE =
       Gauge.builder()
           .name("mlops_monitor_drift_score")
-          .help("Drift score of the last closed window per column (p-value for tests, distance"
-              + " otherwise)")
+          .help(
+              "Drift score of the last closed window per column (p-value for tests, distance"
+                  + " otherwise)")
           .labelNames("monitor", "column", "method")
           .register(PrometheusRegistry.defaultRegistry);
 

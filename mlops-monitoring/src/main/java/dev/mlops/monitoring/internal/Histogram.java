@@ -13,6 +13,6 @@ import java.util.List;
  */
 record Histogram(
     String kind, List<String> labels, double[] edges, double[] reference, double[] current) {
-  static final Histogram NONE = new Histogram("none", List.of(), new double[0], new double[0],
-      new double[0]);
+  static final Histogram NONE =
+      new Histogram("none", List.of(), new double[0], new double[0], new double[0]);
 }

@@ -31,8 +31,9 @@ final class Html {
     card(
         sb,
         "Dataset drift",
-        r.datasetDrift() ? "<span class=\"drift\">DETECTED</span>" : "<span class=\"ok\">not"
-            + " detected</span>");
+        r.datasetDrift()
+            ? "<span class=\"drift\">DETECTED</span>"
+            : "<span class=\"ok\">not" + " detected</span>");
     card(
         sb,
         "Drifted share",
@@ -44,14 +45,26 @@ final class Html {
         .append("<th>Drift</th></tr></thead><tbody>\n");
     List<ColumnDriftImpl> sorted = r.bySeverity();
     for (ColumnDriftImpl c : sorted) {
-      sb.append("<tr data-column=\"").append(esc(c.column())).append("\"><td><a href=\"#col-")
-          .append(anchor(c.column())).append("\">").append(esc(c.column())).append("</a></td><td>")
-          .append(c.type().name().toLowerCase(Locale.ROOT)).append("</td><td>")
-          .append(esc(c.method())).append("</td><td class=\"num\">").append(fmt(c.statistic()))
-          .append("</td><td class=\"num\">").append(fmt(c.pValue()))
-          .append("</td><td class=\"num\">").append(fmt(c.threshold())).append("</td><td>");
+      sb.append("<tr data-column=\"")
+          .append(esc(c.column()))
+          .append("\"><td><a href=\"#col-")
+          .append(anchor(c.column()))
+          .append("\">")
+          .append(esc(c.column()))
+          .append("</a></td><td>")
+          .append(c.type().name().toLowerCase(Locale.ROOT))
+          .append("</td><td>")
+          .append(esc(c.method()))
+          .append("</td><td class=\"num\">")
+          .append(fmt(c.statistic()))
+          .append("</td><td class=\"num\">")
+          .append(fmt(c.pValue()))
+          .append("</td><td class=\"num\">")
+          .append(fmt(c.threshold()))
+          .append("</td><td>");
       if (!c.computed()) {
-        sb.append("<span class=\"na\">not computed: ").append(esc(c.reasonText()))
+        sb.append("<span class=\"na\">not computed: ")
+            .append(esc(c.reasonText()))
             .append("</span>");
       } else if (c.drifted()) {
         sb.append("<span class=\"drift\">drift</span>");
@@ -63,10 +76,15 @@ final class Html {
     sb.append("</tbody></table>\n<div class=\"legend\"><span style=\"background:#4e79a7\">")
         .append("</span>reference<span style=\"background:#f28e2b\"></span>current</div>\n");
     for (ColumnDriftImpl c : sorted) {
-      sb.append("<div class=\"col\" id=\"col-").append(anchor(c.column())).append("\"><h2>")
-          .append(esc(c.column())).append(" <small class=\"")
-          .append(!c.computed() ? "na" : c.drifted() ? "drift" : "ok").append("\">")
-          .append(esc(c.method())).append(' ')
+      sb.append("<div class=\"col\" id=\"col-")
+          .append(anchor(c.column()))
+          .append("\"><h2>")
+          .append(esc(c.column()))
+          .append(" <small class=\"")
+          .append(!c.computed() ? "na" : c.drifted() ? "drift" : "ok")
+          .append("\">")
+          .append(esc(c.method()))
+          .append(' ')
           .append(!c.computed() ? "not computed" : c.drifted() ? "drift" : "no drift")
           .append("</small></h2>\n");
       if (c.histogram().labels().isEmpty()) {
@@ -95,11 +113,20 @@ final class Html {
     sb.append("</div>\n<table id=\"columns\"><thead><tr><th>Expectation</th><th>Column</th>")
         .append("<th>Result</th><th>Failures</th><th>Examples</th></tr></thead><tbody>\n");
     for (ExpectationResult e : q.results()) {
-      sb.append("<tr data-column=\"").append(esc(e.column())).append("\"><td>")
-          .append(esc(e.message())).append("</td><td>").append(esc(e.column())).append("</td><td>")
-          .append(e.passed() ? "<span class=\"ok\">pass</span>" : "<span class=\"drift\">fail</span>")
-          .append("</td><td class=\"num\">").append(e.failures()).append("</td><td>")
-          .append(esc(String.join("; ", e.examples()))).append("</td></tr>\n");
+      sb.append("<tr data-column=\"")
+          .append(esc(e.column()))
+          .append("\"><td>")
+          .append(esc(e.message()))
+          .append("</td><td>")
+          .append(esc(e.column()))
+          .append("</td><td>")
+          .append(
+              e.passed() ? "<span class=\"ok\">pass</span>" : "<span class=\"drift\">fail</span>")
+          .append("</td><td class=\"num\">")
+          .append(e.failures())
+          .append("</td><td>")
+          .append(esc(String.join("; ", e.examples())))
+          .append("</td></tr>\n");
     }
     sb.append("</tbody></table>\n<script>document.body.setAttribute('data-rendered',")
         .append("String(document.querySelectorAll('#columns tbody tr').length));</script>\n")
@@ -111,12 +138,18 @@ final class Html {
     sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .append("<link rel=\"icon\" href=\"data:,\">")
-        .append("<title>").append(title).append("</title><style>").append(CSS)
+        .append("<title>")
+        .append(title)
+        .append("</title><style>")
+        .append(CSS)
         .append("</style></head><body>\n");
   }
 
   private static void card(StringBuilder sb, String title, String valueHtml) {
-    sb.append("<div class=\"card\">").append(title).append("<b>").append(valueHtml)
+    sb.append("<div class=\"card\">")
+        .append(title)
+        .append("<b>")
+        .append(valueHtml)
         .append("</b></div>");
   }
 
@@ -135,41 +168,80 @@ final class Html {
     double slot = (width - left - 10) / (double) n;
     double bar = Math.max(1, slot * 0.4);
     double plotH = height - bottom - top;
-    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
-        .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width)
-        .append(' ').append(height).append("\" role=\"img\" aria-label=\"")
-        .append(h.kind()).append(" histogram\">");
-    sb.append("<line x1=\"").append(left).append("\" y1=\"").append(height - bottom)
-        .append("\" x2=\"").append(width - 10).append("\" y2=\"").append(height - bottom)
+    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(width)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" viewBox=\"0 0 ")
+        .append(width)
+        .append(' ')
+        .append(height)
+        .append("\" role=\"img\" aria-label=\"")
+        .append(h.kind())
+        .append(" histogram\">");
+    sb.append("<line x1=\"")
+        .append(left)
+        .append("\" y1=\"")
+        .append(height - bottom)
+        .append("\" x2=\"")
+        .append(width - 10)
+        .append("\" y2=\"")
+        .append(height - bottom)
         .append("\" stroke=\"#999\"/>");
-    sb.append("<text x=\"2\" y=\"").append(top + 8).append("\">").append(fmt(max * 100))
+    sb.append("<text x=\"2\" y=\"")
+        .append(top + 8)
+        .append("\">")
+        .append(fmt(max * 100))
         .append("%</text>");
     for (int i = 0; i < n; i++) {
       double x = left + i * slot + slot * 0.1;
       double rh = h.reference()[i] / max * plotH;
       double ch = h.current()[i] / max * plotH;
       rect(sb, x, height - bottom - rh, bar, rh, "#4e79a7", h.labels().get(i), h.reference()[i]);
-      rect(sb, x + bar, height - bottom - ch, bar, ch, "#f28e2b", h.labels().get(i), h.current()[i]);
+      rect(
+          sb, x + bar, height - bottom - ch, bar, ch, "#f28e2b", h.labels().get(i), h.current()[i]);
       int every = Math.max(1, n / 10);
       if (i % every == 0) {
         String label = h.labels().get(i);
         if (label.length() > 12) {
           label = label.substring(0, 11) + "…";
         }
-        sb.append("<text x=\"").append(fmt1(x)).append("\" y=\"").append(height - bottom + 14)
-            .append("\">").append(esc(label)).append("</text>");
+        sb.append("<text x=\"")
+            .append(fmt1(x))
+            .append("\" y=\"")
+            .append(height - bottom + 14)
+            .append("\">")
+            .append(esc(label))
+            .append("</text>");
       }
     }
     sb.append("</svg>\n");
   }
 
   private static void rect(
-      StringBuilder sb, double x, double y, double w, double h, String color, String label,
+      StringBuilder sb,
+      double x,
+      double y,
+      double w,
+      double h,
+      String color,
+      String label,
       double share) {
-    sb.append("<rect x=\"").append(fmt1(x)).append("\" y=\"").append(fmt1(y))
-        .append("\" width=\"").append(fmt1(w)).append("\" height=\"").append(fmt1(h))
-        .append("\" fill=\"").append(color).append("\"><title>").append(esc(label)).append(": ")
-        .append(fmt(share * 100)).append("%</title></rect>");
+    sb.append("<rect x=\"")
+        .append(fmt1(x))
+        .append("\" y=\"")
+        .append(fmt1(y))
+        .append("\" width=\"")
+        .append(fmt1(w))
+        .append("\" height=\"")
+        .append(fmt1(h))
+        .append("\" fill=\"")
+        .append(color)
+        .append("\"><title>")
+        .append(esc(label))
+        .append(": ")
+        .append(fmt(share * 100))
+        .append("%</title></rect>");
   }
 
   static String fmt(double v) {

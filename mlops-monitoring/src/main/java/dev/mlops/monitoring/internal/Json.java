@@ -10,8 +10,7 @@ import dev.mlops.StoreException;
 
 /** JSON helpers: non-finite numbers are written as the strings "Infinity", "-Infinity", "NaN". */
 final class Json {
-  static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Json() {}
 

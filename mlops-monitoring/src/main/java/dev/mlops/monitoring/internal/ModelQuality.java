@@ -10,8 +10,8 @@ import java.util.TreeSet;
 /**
  * Model quality from (prediction, label) pairs. Regression (MAE, RMSE, R²) when every label is a
  * number and there are more than two distinct labels; otherwise classification: accuracy and, for
- * two classes, precision, recall, F1 of the positive class ("1", "true", else the larger label)
- * and ROC AUC (predictions in [0, 1] are scores, thresholded at 0.5); macro averages for more.
+ * two classes, precision, recall, F1 of the positive class ("1", "true", else the larger label) and
+ * ROC AUC (predictions in [0, 1] are scores, thresholded at 0.5); macro averages for more.
  */
 final class ModelQuality {
   private ModelQuality() {}

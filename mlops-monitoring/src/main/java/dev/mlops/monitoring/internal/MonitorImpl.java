@@ -102,7 +102,8 @@ final class MonitorImpl implements Monitor {
           for (String c : one.columnNames()) {
             values.put(c, one.value(0, c));
           }
-          add(new Row(r.sequence(), r.timestamp().toEpochMilli(), r.requestId(), values),
+          add(
+              new Row(r.sequence(), r.timestamp().toEpochMilli(), r.requestId(), values),
               closedNow);
         }
         if (batch.size() < READ_BATCH) {

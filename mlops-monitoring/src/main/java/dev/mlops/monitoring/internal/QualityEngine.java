@@ -47,8 +47,12 @@ public final class QualityEngine {
     String col = e.column();
     if (!t.hasColumn(col)) {
       return new ExpectationResult(
-          e.kind(), col, false, 1, List.of("column missing"), e.kind() + ": column " + col
-              + " is not in the table");
+          e.kind(),
+          col,
+          false,
+          1,
+          List.of("column missing"),
+          e.kind() + ": column " + col + " is not in the table");
     }
     int n = t.rowCount();
     List<String> examples = new ArrayList<>();
@@ -70,7 +74,11 @@ public final class QualityEngine {
         {
           if (t.type(col) != ColumnType.NUMERIC) {
             return new ExpectationResult(
-                "range", col, false, 1, List.of("type " + t.type(col)),
+                "range",
+                col,
+                false,
+                1,
+                List.of("type " + t.type(col)),
                 "range: " + col + " is not numeric");
           }
           double[] v = t.numeric(col);
@@ -81,7 +89,11 @@ public final class QualityEngine {
             }
           }
           message =
-              col + " in [" + Table.formatNumber(e.min()) + ", " + Table.formatNumber(e.max())
+              col
+                  + " in ["
+                  + Table.formatNumber(e.min())
+                  + ", "
+                  + Table.formatNumber(e.max())
                   + "]";
           break;
         }
@@ -132,7 +144,11 @@ public final class QualityEngine {
         }
     }
     return new ExpectationResult(
-        e.kind(), col, failures == 0, failures, examples,
+        e.kind(),
+        col,
+        failures == 0,
+        failures,
+        examples,
         message + (failures == 0 ? "" : " (" + failures + " violations)"));
   }
 

@@ -116,7 +116,10 @@ public final class SummaryEngine {
                   .reversed()
                   .thenComparing(Map.Entry.comparingByKey()))
           .limit(MOST_COMMON)
-          .forEach(en -> mc.add(new ValueCount(en.getKey(), en.getValue(), en.getValue() / (double) rows)));
+          .forEach(
+              en ->
+                  mc.add(
+                      new ValueCount(en.getKey(), en.getValue(), en.getValue() / (double) rows)));
     }
     return new ColumnSummary(
         name,

@@ -34,7 +34,11 @@ final class Webhook {
   private final OkHttpClient client;
   private final ScheduledExecutorService scheduler;
 
-  Webhook(OkHttpClient base, URI url, Duration timeout, int retries,
+  Webhook(
+      OkHttpClient base,
+      URI url,
+      Duration timeout,
+      int retries,
       ScheduledExecutorService scheduler) {
     this.url = url;
     this.retries = retries;

@@ -77,9 +77,9 @@ public final class Binning {
   }
 
   /**
-   * numpy's {@code histogram_bin_edges(x, bins="sturges")} for data with min {@code lo}, max
-   * {@code hi} and {@code n} values: k = ceil((hi - lo) / ((hi - lo) / (log2 n + 1))), edges i *
-   * step + lo, last edge hi exactly.
+   * numpy's {@code histogram_bin_edges(x, bins="sturges")} for data with min {@code lo}, max {@code
+   * hi} and {@code n} values: k = ceil((hi - lo) / ((hi - lo) / (log2 n + 1))), edges i * step +
+   * lo, last edge hi exactly.
    */
   public static double[] sturgesEdges(double lo, double hi, long n) {
     double width = (hi - lo) / (log2(n) + 1.0);
@@ -116,7 +116,9 @@ public final class Binning {
     int prev = Sorted.lowerBound(sorted, edges[0]);
     for (int i = 0; i < k; i++) {
       int next =
-          i == k - 1 ? Sorted.upperBound(sorted, edges[k]) : Sorted.lowerBound(sorted, edges[i + 1]);
+          i == k - 1
+              ? Sorted.upperBound(sorted, edges[k])
+              : Sorted.lowerBound(sorted, edges[i + 1]);
       counts[i] = next - prev;
       prev = next;
     }

@@ -68,8 +68,8 @@ public final class DistributionStats {
 
   /**
    * Evidently's chi-square: observed = current counts, expected = reference counts × (n_cur /
-   * n_ref), over bins non-empty in at least one sample; df = bins - 1; +∞ and p = 0 when a bin
-   * is new in current. With a single bin there is nothing to compare: statistic 0, p = 1.
+   * n_ref), over bins non-empty in at least one sample; df = bins - 1; +∞ and p = 0 when a bin is
+   * new in current. With a single bin there is nothing to compare: statistic 0, p = 1.
    */
   public static StatResult chiSquare(Binned b) {
     double kNorm = b.nCur() / (double) b.nRef();

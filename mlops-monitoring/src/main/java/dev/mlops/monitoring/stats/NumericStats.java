@@ -46,8 +46,8 @@ public final class NumericStats {
   }
 
   /**
-   * scipy's {@code ks_2samp} (two-sided, method auto): exact p-value when max(n1, n2) <= 10000
-   * (the statistic is then h / lcm), else {@code kstwo.sf(D, round(n1 n2 / (n1 + n2)))}.
+   * scipy's {@code ks_2samp} (two-sided, method auto): exact p-value when max(n1, n2) <= 10000 (the
+   * statistic is then h / lcm), else {@code kstwo.sf(D, round(n1 n2 / (n1 + n2)))}.
    */
   public static StatResult ks(double[] a, double[] b) {
     double d = ksStatistic(a, b);
@@ -61,8 +61,7 @@ public final class NumericStats {
       if (h == 0) {
         return new StatResult(dExact, 1.0);
       }
-      double p =
-          n1 == n2 ? probOutsideSquare(n1, h) : probOutsideLattice(n1, n2, g, h);
+      double p = n1 == n2 ? probOutsideSquare(n1, h) : probOutsideLattice(n1, n2, g, h);
       if (p >= 0 && p <= 1) {
         return new StatResult(dExact, p);
       }
@@ -91,8 +90,8 @@ public final class NumericStats {
   }
 
   /**
-   * Exact two-sided p-value for unequal sizes: the probability that a uniformly random lattice
-   * path from (0,0) to (m,n) reaches a point with |i n - j m| >= h g.
+   * Exact two-sided p-value for unequal sizes: the probability that a uniformly random lattice path
+   * from (0,0) to (m,n) reaches a point with |i n - j m| >= h g.
    */
   static double probOutsideLattice(int m, int n, long g, long h) {
     long bound = h * g;
@@ -166,8 +165,9 @@ public final class NumericStats {
 
   // ---------------------------------------------------------------- Anderson-Darling
 
-  private static final double[] AD_FIT = {0.01819809457411147, -1.0082265644652515,
-    -1.077770279820484};
+  private static final double[] AD_FIT = {
+    0.01819809457411147, -1.0082265644652515, -1.077770279820484
+  };
 
   /**
    * scipy's {@code anderson_ksamp} for k = 2 (midrank): statistic T and the p-value interpolated
@@ -309,9 +309,9 @@ public final class NumericStats {
   }
 
   /**
-   * The share of the C(n+m, n) assignments of ranks 1..N whose U is >= the observed U, by
-   * dynamic programming over lattice paths: a reference step at (u, v) adds nx v², a current
-   * step adds ny u².
+   * The share of the C(n+m, n) assignments of ranks 1..N whose U is >= the observed U, by dynamic
+   * programming over lattice paths: a reference step at (u, v) adds nx v², a current step adds ny
+   * u².
    */
   static double cvmExactP(double uObs, int nx, int ny) {
     @SuppressWarnings("unchecked")
@@ -395,8 +395,8 @@ public final class NumericStats {
   // ---------------------------------------------------------------- t-test
 
   /**
-   * Student's two-sample t-test with pooled variance (scipy {@code ttest_ind}). Two constant
-   * equal samples give t = 0, p = 1.
+   * Student's two-sample t-test with pooled variance (scipy {@code ttest_ind}). Two constant equal
+   * samples give t = 0, p = 1.
    *
    * @throws IllegalArgumentException with fewer than 3 values in total
    */
@@ -611,7 +611,9 @@ public final class NumericStats {
       }
     }
     double syy = total - sxx - 2 * sxy;
-    return sxx / ((double) nx * (nx - 1)) + syy / ((double) ny * (ny - 1)) - 2.0 * sxy / ((double) nx * ny);
+    return sxx / ((double) nx * (nx - 1))
+        + syy / ((double) ny * (ny - 1))
+        - 2.0 * sxy / ((double) nx * ny);
   }
 
   private static double[] subsample(double[] a, int size, Random rnd) {

@@ -8,8 +8,8 @@ public final class Permutation {
 
   /**
    * Evidently's TVD permutation test over binned counts: the pooled labels are shuffled {@code
-   * iterations} times (seeded), split into samples of the original sizes, and p = share of
-   * shuffles whose TVD is >= the observed one.
+   * iterations} times (seeded), split into samples of the original sizes, and p = share of shuffles
+   * whose TVD is >= the observed one.
    */
   public static double tvdPValue(Binned b, int iterations, long seed) {
     int k = b.size();

@@ -67,7 +67,8 @@ class CsvAndBadInputTest {
                     + "short\r\n"));
     assertThat(t.columnNames()).containsExactly("name", "v");
     assertThat(t.rowCount()).isEqualTo(4);
-    assertThat(t.strings("name")).containsExactly("Smith, J", "multi\nline", "quote \"x\"", "short");
+    assertThat(t.strings("name"))
+        .containsExactly("Smith, J", "multi\nline", "quote \"x\"", "short");
     double[] v = t.numeric("v");
     assertThat(v[0]).isNaN();
     assertThat(v[1]).isEqualTo(Double.POSITIVE_INFINITY);
@@ -85,8 +86,7 @@ class CsvAndBadInputTest {
             csv("zip,n\n01234,1\n98765,2\n"), ColumnMapping.builder().categorical("zip").build());
     assertThat(zip.type("zip")).isEqualTo(ColumnType.CATEGORICAL);
     assertThat(zip.strings("zip")).containsExactly("01234", "98765");
-    Table num =
-        Table.readCsv(csv("n\n1\n2\n"), ColumnMapping.builder().categorical("n").build());
+    Table num = Table.readCsv(csv("n\n1\n2\n"), ColumnMapping.builder().categorical("n").build());
     assertThat(num.type("n")).isEqualTo(ColumnType.CATEGORICAL);
   }
 
@@ -110,8 +110,7 @@ class CsvAndBadInputTest {
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("no such file");
     Path notNumber = csv("a\nx\n");
-    assertThatThrownBy(
-            () -> Table.readCsv(notNumber, ColumnMapping.builder().numeric("a").build()))
+    assertThatThrownBy(() -> Table.readCsv(notNumber, ColumnMapping.builder().numeric("a").build()))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("a number");
   }
@@ -201,12 +200,14 @@ class CsvAndBadInputTest {
     assertThat(d.driftShare()).isEqualTo(inf.drifted() ? 1.0 : 0.0);
     Table three = Table.builder().categorical("c", List.of("a", "b", "c")).build();
     assertThat(
-            reason(DriftEngine.drift(three, three, DriftOptions.defaults().method("z")).column("c")))
+            reason(
+                DriftEngine.drift(three, three, DriftOptions.defaults().method("z")).column("c")))
         .contains("at most 2 distinct values");
     Table two = Table.builder().categorical("c", List.of("a", "b")).build();
     assertThat(
             reason(
-                DriftEngine.drift(three.select("c"), two, DriftOptions.defaults().method("fisher_exact"))
+                DriftEngine.drift(
+                        three.select("c"), two, DriftOptions.defaults().method("fisher_exact"))
                     .column("c")))
         .contains("at most 2");
   }

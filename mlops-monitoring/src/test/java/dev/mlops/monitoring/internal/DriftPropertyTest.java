@@ -20,8 +20,10 @@ class DriftPropertyTest {
   static final List<String> NUMERIC_METHODS = DriftOptions.METHODS;
   static final List<String> CATEGORICAL_METHODS =
       List.of("chisquare", "jensenshannon", "psi", "kl_div", "hellinger", "TVD");
+
   /** p = 1 exactly for identical samples. */
   static final Set<String> P_ONE = Set.of("ks", "chisquare", "z", "t_test", "fisher_exact", "TVD");
+
   /** Symmetric in (reference, current): drift score. */
   static final Set<String> SYMMETRIC =
       Set.of(
@@ -80,11 +82,13 @@ class DriftPropertyTest {
       for (String m : NUMERIC_METHODS) {
         ColumnDrift c = drift(t, t, m).column("x");
         if (!c.computed()) {
-          assertThat(m).as("seed %d kind %d: %s not computed: %s", seed, kind, m, c.reason())
+          assertThat(m)
+              .as("seed %d kind %d: %s not computed: %s", seed, kind, m, c.reason())
               .isIn("z", "fisher_exact", "anderson");
           continue;
         }
-        assertThat(c.drifted()).as("seed %d kind %d %s score %s", seed, kind, m, c.driftScore())
+        assertThat(c.drifted())
+            .as("seed %d kind %d %s score %s", seed, kind, m, c.driftScore())
             .isFalse();
         if (P_ONE.contains(m)) {
           assertThat(c.pValue()).as("seed %d kind %d %s", seed, kind, m).isEqualTo(1.0);
@@ -127,7 +131,9 @@ class DriftPropertyTest {
         }
         assertThat(ba.driftScore())
             .as("seed %d kind %d %s", seed, kind, m)
-            .isCloseTo(ab.driftScore(), org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(ab.driftScore()))));
+            .isCloseTo(
+                ab.driftScore(),
+                org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(ab.driftScore()))));
       }
     }
   }
@@ -158,7 +164,9 @@ class DriftPropertyTest {
         ColumnDrift c2 = d2.column(c1.column());
         assertThat(c2.computed()).isEqualTo(c1.computed());
         if (c1.computed()) {
-          assertThat(c2.statistic()).as("seed %d %s %s", seed, m, c1.column()).isEqualTo(c1.statistic());
+          assertThat(c2.statistic())
+              .as("seed %d %s %s", seed, m, c1.column())
+              .isEqualTo(c1.statistic());
           assertThat(Double.valueOf(c2.pValue()))
               .as("seed %d %s %s", seed, m, c1.column())
               .isEqualTo(Double.valueOf(c1.pValue()));

@@ -43,7 +43,8 @@ class DriftVectorsTest {
   }
 
   static JsonNode load() {
-    try (InputStream in = DriftVectorsTest.class.getResourceAsStream("/drift-reference/expected.json")) {
+    try (InputStream in =
+        DriftVectorsTest.class.getResourceAsStream("/drift-reference/expected.json")) {
       return new ObjectMapper().readTree(in);
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -73,7 +74,9 @@ class DriftVectorsTest {
       return;
     }
     double tol = Math.max(rel * Math.abs(e), 1e-12);
-    assertThat(actual).as(what + " expected " + e).isCloseTo(e, org.assertj.core.data.Offset.offset(tol));
+    assertThat(actual)
+        .as(what + " expected " + e)
+        .isCloseTo(e, org.assertj.core.data.Offset.offset(tol));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -105,7 +108,8 @@ class DriftVectorsTest {
       if (s == null) {
         continue;
       }
-      DriftReport d = DriftEngine.drift(ref, cur, DriftOptions.defaults().method("value", e.getValue()));
+      DriftReport d =
+          DriftEngine.drift(ref, cur, DriftOptions.defaults().method("value", e.getValue()));
       ColumnDrift col = d.column("value");
       assertThat(col.computed()).as(name + " " + e.getKey() + " " + col.reason()).isTrue();
       String what = name + " " + e.getKey();
@@ -125,10 +129,14 @@ class DriftVectorsTest {
         assertThat(Math.abs(col.pValue() - num(s.get("p_value")))).as(what).isLessThan(1e-7);
       }
       if (s.has("drift_detected") && !s.get("drift_detected").isNull()) {
-        assertThat(col.drifted()).as(what + " verdict").isEqualTo(s.get("drift_detected").asBoolean());
+        assertThat(col.drifted())
+            .as(what + " verdict")
+            .isEqualTo(s.get("drift_detected").asBoolean());
       }
       if (s.has("evidently_threshold") && !s.get("evidently_threshold").isNull()) {
-        assertThat(col.threshold()).as(what + " threshold").isEqualTo(s.get("evidently_threshold").asDouble());
+        assertThat(col.threshold())
+            .as(what + " threshold")
+            .isEqualTo(s.get("evidently_threshold").asDouble());
       }
       checked++;
     }
@@ -138,7 +146,8 @@ class DriftVectorsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void evidentlyDefaultMatches(String name, JsonNode c) {
-    DriftReport d = DriftEngine.drift(read(c, "reference"), read(c, "current"), DriftOptions.defaults());
+    DriftReport d =
+        DriftEngine.drift(read(c, "reference"), read(c, "current"), DriftOptions.defaults());
     JsonNode def = c.get("evidently_default");
     ColumnDrift col = d.column("value");
     assertThat(col.method()).isEqualTo(def.get("method").asText());
@@ -156,18 +165,26 @@ class DriftVectorsTest {
     JsonNode bin = c.get("binning");
     Binned b;
     if (ref.type("value") == ColumnType.NUMERIC) {
-      b = Binning.numeric(Sorted.cleanSorted(ref.numeric("value")), Sorted.cleanSorted(cur.numeric("value")));
+      b =
+          Binning.numeric(
+              Sorted.cleanSorted(ref.numeric("value")), Sorted.cleanSorted(cur.numeric("value")));
     } else {
       b = Binning.categorical(counts(ref), counts(cur));
     }
     assertThat(b.size()).isEqualTo(bin.get("n_bins").asInt());
     for (int i = 0; i < b.size(); i++) {
-      assertThat(b.refCounts()[i]).as(name + " ref count " + i).isEqualTo(bin.get("reference_counts").get(i).asLong());
-      assertThat(b.curCounts()[i]).as(name + " cur count " + i).isEqualTo(bin.get("current_counts").get(i).asLong());
+      assertThat(b.refCounts()[i])
+          .as(name + " ref count " + i)
+          .isEqualTo(bin.get("reference_counts").get(i).asLong());
+      assertThat(b.curCounts()[i])
+          .as(name + " cur count " + i)
+          .isEqualTo(bin.get("current_counts").get(i).asLong());
     }
     if (!bin.get("bin_edges").isNull()) {
       for (int i = 0; i < b.edges().length; i++) {
-        assertThat(b.edges()[i]).as(name + " edge " + i).isEqualTo(bin.get("bin_edges").get(i).asDouble());
+        assertThat(b.edges()[i])
+            .as(name + " edge " + i)
+            .isEqualTo(bin.get("bin_edges").get(i).asDouble());
       }
     }
     double[] filled = Binning.fillZeros(b.refPercents());
@@ -193,7 +210,10 @@ class DriftVectorsTest {
       } else {
         JsonNode mc = e.get("most_common");
         assertThat(s.mostCommon().get(0).count()).isEqualTo(mc.get("count").asLong());
-        String v = mc.get("value").isNumber() ? Table.formatNumber(mc.get("value").asDouble()) : mc.get("value").asText();
+        String v =
+            mc.get("value").isNumber()
+                ? Table.formatNumber(mc.get("value").asDouble())
+                : mc.get("value").asText();
         assertThat(s.mostCommon().get(0).value()).isEqualTo(v);
         close(name + " mc share", s.mostCommon().get(0).share(), mc.get("share_of_rows"), 1e-12);
       }
@@ -214,12 +234,24 @@ class DriftVectorsTest {
     JsonNode c = EXPECTED.get("cases").get(1);
     double[] r = Sorted.cleanSorted(read(c, "reference").numeric("value"));
     double[] k = Sorted.cleanSorted(read(c, "current").numeric("value"));
-    close("raw wasserstein", NumericStats.wasserstein(r, k), c.get("stats").get("wasserstein").get("raw_distance"), 1e-9);
+    close(
+        "raw wasserstein",
+        NumericStats.wasserstein(r, k),
+        c.get("stats").get("wasserstein").get("raw_distance"),
+        1e-9);
     StatResult ks = NumericStats.ks(r, k);
     close("ks", ks.pValue(), c.get("stats").get("ks").get("p_value"), 1e-9);
-    close("hellinger", NumericStats.hellinger(r, k), c.get("stats").get("hellinger").get("value"), 1e-9);
+    close(
+        "hellinger",
+        NumericStats.hellinger(r, k),
+        c.get("stats").get("hellinger").get("value"),
+        1e-9);
     Binned b = Binning.valueBins(r, k);
-    close("js", DistributionStats.jensenShannon(b), c.get("stats").get("jensenshannon").get("value"), 1e-9);
+    close(
+        "js",
+        DistributionStats.jensenShannon(b),
+        c.get("stats").get("jensenshannon").get("value"),
+        1e-9);
   }
 
   static Map<String, Long> counts(Table t) {

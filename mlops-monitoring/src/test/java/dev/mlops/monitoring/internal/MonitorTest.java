@@ -89,7 +89,11 @@ class MonitorTest {
     m.put("x2", r.nextGaussian() * (shifted ? 2 : 1));
     m.put("x3", r.nextGaussian() + shift);
     double u = r.nextDouble();
-    m.put("plan", shifted ? (u < 0.2 ? "free" : u < 0.5 ? "pro" : "gold") : (u < 0.6 ? "free" : u < 0.9 ? "pro" : "gold"));
+    m.put(
+        "plan",
+        shifted
+            ? (u < 0.2 ? "free" : u < 0.5 ? "pro" : "gold")
+            : (u < 0.6 ? "free" : u < 0.9 ? "pro" : "gold"));
     return m;
   }
 
@@ -116,9 +120,10 @@ class MonitorTest {
               .window(WindowSpec.rows(200))
               .endpoint(log, "churn")
               .onAlert(alerts::add)
-              .onAlert(a -> {
-                throw new IllegalStateException("a broken listener must not stop the monitor");
-              })
+              .onAlert(
+                  a -> {
+                    throw new IllegalStateException("a broken listener must not stop the monitor");
+                  })
               .webhook(URI.create(hook.url("/drift").toString()), Duration.ofSeconds(5), 3)
               .pollInterval(Duration.ofHours(1)) // this test polls by hand
               .start();
@@ -132,7 +137,8 @@ class MonitorTest {
       }
       assertThat(closed).hasSize(10);
       for (WindowResult wr : closed) {
-        assertThat(wr.datasetDrift()).as("window %d share %s", wr.index(), wr.driftShare())
+        assertThat(wr.datasetDrift())
+            .as("window %d share %s", wr.index(), wr.driftShare())
             .isEqualTo(wr.index() >= 5);
       }
       assertThat(alerts).hasSize(1);
@@ -165,8 +171,13 @@ class MonitorTest {
   void restartResumesAfterTheLastStoredWindowAndRejectsDuplicates() {
     Table ref = reference(3);
     Monitor m1 =
-        monitoring.monitor("m").reference(ref).window(WindowSpec.rows(100)).endpoint(log, "churn")
-            .pollInterval(Duration.ofHours(1)).start();
+        monitoring
+            .monitor("m")
+            .reference(ref)
+            .window(WindowSpec.rows(100))
+            .endpoint(log, "churn")
+            .pollInterval(Duration.ofHours(1))
+            .start();
     assertThatThrownBy(() -> monitoring.monitor("m").reference(ref).start())
         .isInstanceOf(ConflictException.class);
     Random r = new Random(5);
@@ -176,8 +187,13 @@ class MonitorTest {
     assertThat(m1.poll()).hasSize(2);
     m1.close();
     Monitor m2 =
-        monitoring.monitor("m").reference(ref).window(WindowSpec.rows(100)).endpoint(log, "churn")
-            .pollInterval(Duration.ofHours(1)).start();
+        monitoring
+            .monitor("m")
+            .reference(ref)
+            .window(WindowSpec.rows(100))
+            .endpoint(log, "churn")
+            .pollInterval(Duration.ofHours(1))
+            .start();
     for (int i = 0; i < 50; i++) {
       log.add(row(r, false), 0.5, T0.plusSeconds(250 + i));
     }
@@ -197,8 +213,13 @@ class MonitorTest {
   @Test
   void backgroundPollerClosesWindowsAndLabelsGiveModelQuality() throws Exception {
     Monitor mon =
-        monitoring.monitor("bg").reference(reference(1)).window(WindowSpec.rows(4))
-            .endpoint(log, "churn").pollInterval(Duration.ofMillis(20)).start();
+        monitoring
+            .monitor("bg")
+            .reference(reference(1))
+            .window(WindowSpec.rows(4))
+            .endpoint(log, "churn")
+            .pollInterval(Duration.ofMillis(20))
+            .start();
     Random r = new Random(2);
     double[] scores = {0.9, 0.2, 0.7, 0.4};
     for (double s : scores) {
@@ -247,8 +268,12 @@ class MonitorTest {
           }
         };
     Monitor mon =
-        monitoring.monitor("t").reference(reference(4)).window(WindowSpec.time(Duration.ofMinutes(1)))
-            .clock(clock).start();
+        monitoring
+            .monitor("t")
+            .reference(reference(4))
+            .window(WindowSpec.time(Duration.ofMinutes(1)))
+            .clock(clock)
+            .start();
     Random r = new Random(8);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int i = 0; i < 12; i++) { // 0..110 s: two windows' worth
