@@ -159,23 +159,20 @@ final class Dispatcher<I, O> {
     checkOpen();
     long deadline = arrival + settings.timeoutNanos();
     if (!batching()) {
-      if (waiting.incrementAndGet() > settings.maxQueue() + settings.concurrency()) {
+      boolean haveSlot = running.tryAcquire();
+      if (!haveSlot && waiting.incrementAndGet() > settings.maxQueue()) {
         waiting.decrementAndGet();
         throw overloaded();
       }
       CompletableFuture<List<O>> all = new CompletableFuture<>();
       try {
-        asyncExecutor.execute(
-            () -> {
-              waiting.decrementAndGet();
-              try {
-                all.complete(callDirect(inputs, arrival));
-              } catch (RuntimeException | Error e) {
-                all.completeExceptionally(e);
-              }
-            });
+        asyncExecutor.execute(() -> runAsync(inputs, arrival, haveSlot, all));
       } catch (RuntimeException e) {
-        waiting.decrementAndGet();
+        if (haveSlot) {
+          running.release();
+        } else {
+          waiting.decrementAndGet();
+        }
         throw new NotReadyException("the serving executor is shut down", e);
       }
       List<CompletableFuture<O>> out = new ArrayList<>(inputs.size());
@@ -217,6 +214,34 @@ final class Dispatcher<I, O> {
       out.add(j.future);
     }
     return out;
+  }
+
+  /** Batching off, asynchronous: the request was counted as running or waiting by submit. */
+  private void runAsync(
+      List<I> inputs, long arrival, boolean haveSlot, CompletableFuture<List<O>> result) {
+    try {
+      if (!haveSlot) {
+        try {
+          long remaining = arrival + settings.timeoutNanos() - System.nanoTime();
+          if (remaining <= 0 || !running.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
+            throw deadline("waited for a free predictor slot beyond the timeout");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new NotReadyException("interrupted while waiting for the predictor of " + label, e);
+        } finally {
+          waiting.decrementAndGet();
+        }
+      }
+      try {
+        metrics.queueTime(System.nanoTime() - arrival);
+        result.complete(invoke(inputs));
+      } finally {
+        running.release();
+      }
+    } catch (RuntimeException | Error e) {
+      result.completeExceptionally(e);
+    }
   }
 
   private void checkOpen() {

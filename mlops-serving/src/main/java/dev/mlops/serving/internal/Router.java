@@ -606,7 +606,7 @@ final class Router implements RequestHandler {
           path.append('[').append(r.getIndex()).append(']');
         }
       }
-      String msg = e.getOriginalMessage();
+      String msg = e.getOriginalMessage().replaceAll(" \\(set DeserializationConfig[^)]*\\)", "");
       int nl = msg.indexOf('\n');
       throw new HttpError(
           400,
