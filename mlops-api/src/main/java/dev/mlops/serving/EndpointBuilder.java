@@ -1,5 +1,6 @@
 package dev.mlops.serving;
 
+import dev.mlops.registry.ModelRef;
 import java.time.Duration;
 
 /**
@@ -66,8 +67,18 @@ public interface EndpointBuilder<I, O> {
    */
   EndpointBuilder<I, O> canary(String ref, double weight);
 
+  /** Like {@link #canary(String, double)} with a parsed reference. */
+  default EndpointBuilder<I, O> canary(ModelRef ref, double weight) {
+    return canary(String.valueOf(ref), weight);
+  }
+
   /** For a registry endpoint: also serve {@code ref}'s version as a shadow. */
   EndpointBuilder<I, O> shadow(String ref);
+
+  /** Like {@link #shadow(String)} with a parsed reference. */
+  default EndpointBuilder<I, O> shadow(ModelRef ref) {
+    return shadow(String.valueOf(ref));
+  }
 
   /**
    * For a registry endpoint: how often the reference is re-resolved for hot swap (default 5 s;

@@ -1,5 +1,6 @@
 package dev.mlops.serving;
 
+import dev.mlops.registry.ModelRef;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +29,25 @@ public interface Serving {
    * mlops-registry on the classpath. The endpoint is named after the model.
    */
   <I, O> EndpointBuilder<I, O> endpoint(String ref, Class<I> inputType, ModelLoader<I, O> loader);
+
+  /** Like {@link #endpoint(String, Class, ModelLoader)} with a parsed reference. */
+  default <I, O> EndpointBuilder<I, O> endpoint(
+      ModelRef ref, Class<I> inputType, ModelLoader<I, O> loader) {
+    if (ref == null) {
+      throw new dev.mlops.InvalidInputException("ref", null, "a model reference");
+    }
+    return endpoint(ref.toString(), inputType, loader);
+  }
+
+  /**
+   * Like {@link #endpoint(ModelRef, Class, ModelLoader)} when the input type does not matter to
+   * the caller: in-process callers pass any input; over HTTP each row arrives as the JSON value's
+   * natural Java form ({@code Map<String, Object>} for an object, {@code List} for an array).
+   */
+  @SuppressWarnings("unchecked")
+  default <I, O> EndpointBuilder<I, O> endpoint(ModelRef ref, ModelLoader<I, O> loader) {
+    return endpoint(ref, (Class<I>) Object.class, loader);
+  }
 
   /** An open endpoint by name. */
   Optional<Endpoint<?, ?>> find(String name);

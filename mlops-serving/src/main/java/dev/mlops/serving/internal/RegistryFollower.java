@@ -1,6 +1,7 @@
 package dev.mlops.serving.internal;
 
 import dev.mlops.MlopsException;
+import dev.mlops.registry.ModelRef;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.ModelVersion;
 import dev.mlops.serving.BatchPredictor;
@@ -43,6 +44,7 @@ final class RegistryFollower<I, O> {
   private final Path downloads;
   private final Map<String, Slot<I, O>> current = new HashMap<>(); // ref -> slot
   private final Set<String> failed = new HashSet<>(); // "name@version" that failed to load
+  private final List<ModelRegistry.Watch> watches = new ArrayList<>();
   private volatile ScheduledFuture<?> schedule;
   private volatile boolean stopped;
 
@@ -63,6 +65,25 @@ final class RegistryFollower<I, O> {
 
   void schedule(ScheduledFuture<?> s) {
     this.schedule = s;
+  }
+
+  /**
+   * Reacts to the registry's change notifications as well as to polling: each followed reference
+   * is watched, and a change triggers a refresh on {@code executor} (never on the watcher thread).
+   */
+  synchronized void watch(java.util.concurrent.Executor executor) {
+    for (Ref r : refs) {
+      watches.add(
+          registry.watch(
+              ModelRef.parse(r.ref()),
+              (ref, previous, now) -> {
+                try {
+                  executor.execute(this::poll);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                  log.debug("refresh of {} skipped: shutting down", endpoint.name());
+                }
+              }));
+    }
   }
 
   /** Polling entry point: never throws. */
@@ -225,6 +246,16 @@ final class RegistryFollower<I, O> {
 
   void stop() {
     stopped = true;
+    synchronized (this) {
+      for (ModelRegistry.Watch w : watches) {
+        try {
+          w.close();
+        } catch (RuntimeException e) {
+          log.debug("closing a registry watch failed", e);
+        }
+      }
+      watches.clear();
+    }
     ScheduledFuture<?> s = schedule;
     if (s != null) {
       s.cancel(false);

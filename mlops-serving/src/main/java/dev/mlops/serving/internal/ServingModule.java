@@ -186,6 +186,7 @@ public final class ServingModule implements Serving, AutoCloseable {
       ep.close();
       throw e;
     }
+    follower.watch(scheduler);
     if (!refreshInterval.isZero()) {
       long ms = Math.max(1, refreshInterval.toMillis());
       follower.schedule(
