@@ -13,8 +13,9 @@ import dev.mlops.monitoring.Monitoring;
 import dev.mlops.monitoring.Table;
 import dev.mlops.monitoring.WindowResult;
 import dev.mlops.monitoring.WindowSpec;
+import dev.mlops.serving.BatchPredictor;
+import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.PredictionRecord;
-import dev.mlops.serving.Serving;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,31 +45,48 @@ class MonitorTest {
   @TempDir Path home;
   Mlops mlops;
   Monitoring monitoring;
-  final FakeLog log = new FakeLog();
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-  /** An in-memory prediction log implementing the serving API (the serving module is separate). */
-  static final class FakeLog implements Serving {
-    final List<PredictionRecord> records = Collections.synchronizedList(new ArrayList<>());
+  /**
+   * A served endpoint (the real serving module, payload logging on) whose predictor returns the
+   * input's "s" field as the score.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  final class Served {
+    Endpoint<Map, Double> ep;
 
-    @Override
-    public List<PredictionRecord> log(String endpoint, long afterSequence, int limit) {
-      List<PredictionRecord> out = new ArrayList<>();
-      synchronized (records) {
-        for (PredictionRecord r : records) {
-          if (r.endpoint().equals(endpoint) && r.sequence() > afterSequence && out.size() < limit) {
-            out.add(r);
-          }
-        }
+    Endpoint<Map, Double> ep() {
+      if (ep == null) {
+        BatchPredictor<Map, Double> predictor =
+            batch -> {
+              List<Double> out = new ArrayList<>();
+              for (Map m : batch) {
+                Object s = m.get("s");
+                out.add(s == null ? 0.5 : ((Number) s).doubleValue());
+              }
+              return out;
+            };
+        ep = mlops.serving().endpoint("churn", Map.class, predictor).logging(1.0).build();
       }
-      return out;
+      return ep;
     }
 
-    void add(Map<String, Object> input, Object output, Instant ts) {
-      long seq = records.size() + 1;
-      records.add(new PredictionRecord(seq, "churn", "1", "req-" + seq, input, output, 1.0, ts));
+    void add(Map<String, Object> input, double score) {
+      addAll(List.of(input), List.of(score));
+    }
+
+    void addAll(List<Map<String, Object>> inputs, List<Double> scores) {
+      List<Map> withScores = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        Map<String, Object> m = new LinkedHashMap<>(inputs.get(i));
+        m.put("s", scores.get(i));
+        withScores.add(m);
+      }
+      ep().predictAll(withScores);
     }
   }
+
+  final Served log = new Served();
 
   @BeforeEach
   void open() {
@@ -118,7 +135,7 @@ class MonitorTest {
               .monitor("churn")
               .reference(reference(7))
               .window(WindowSpec.rows(200))
-              .endpoint(log, "churn")
+              .endpoint("churn")
               .onAlert(alerts::add)
               .onAlert(
                   a -> {
@@ -130,11 +147,17 @@ class MonitorTest {
       Random r = new Random(99);
       List<WindowResult> closed = new ArrayList<>();
       for (int w = 0; w < 10; w++) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-          log.add(row(r, w >= 5), r.nextDouble(), T0.plusSeconds(w * 200L + i));
+          rows.add(row(r, w >= 5));
+          scores.add(r.nextDouble());
         }
+        log.addAll(rows, scores);
         closed.addAll(mon.poll());
       }
+      List<PredictionRecord> logged = mlops.serving().log("churn");
+      assertThat(logged).hasSize(2000);
       assertThat(closed).hasSize(10);
       for (WindowResult wr : closed) {
         assertThat(wr.datasetDrift())
@@ -143,14 +166,14 @@ class MonitorTest {
       }
       assertThat(alerts).hasSize(1);
       assertThat(alerts.get(0).window().index()).isEqualTo(5);
-      assertThat(alerts.get(0).window().firstSequence()).isEqualTo(1001);
+      assertThat(alerts.get(0).window().firstSequence()).isEqualTo(logged.get(1000).sequence());
       assertThat(alerts.get(0).driftedColumns()).contains("x1", "x3");
       List<WindowResult> history = monitoring.history("churn");
       assertThat(history).hasSize(10);
       assertThat(history.stream().filter(WindowResult::alerted).map(WindowResult::index))
           .containsExactly(5L);
       assertThat(history.get(5).scores()).containsKeys("x1", "x2", "x3", "plan");
-      assertThat(history.get(9).lastSequence()).isEqualTo(2000);
+      assertThat(history.get(9).lastSequence()).isEqualTo(logged.get(1999).sequence());
       // the webhook was retried after the 500 and then accepted
       RecordedRequest first = hook.takeRequest(10, TimeUnit.SECONDS);
       RecordedRequest second = hook.takeRequest(10, TimeUnit.SECONDS);
@@ -175,15 +198,17 @@ class MonitorTest {
             .monitor("m")
             .reference(ref)
             .window(WindowSpec.rows(100))
-            .endpoint(log, "churn")
+            .endpoint(mlops.serving(), "churn")
             .pollInterval(Duration.ofHours(1))
             .start();
     assertThatThrownBy(() -> monitoring.monitor("m").reference(ref).start())
         .isInstanceOf(ConflictException.class);
     Random r = new Random(5);
+    List<Map<String, Object>> rows = new ArrayList<>();
     for (int i = 0; i < 250; i++) {
-      log.add(row(r, false), 0.5, T0.plusSeconds(i));
+      rows.add(row(r, false));
     }
+    log.addAll(rows, java.util.Collections.nCopies(250, 0.5));
     assertThat(m1.poll()).hasSize(2);
     m1.close();
     Monitor m2 =
@@ -191,16 +216,20 @@ class MonitorTest {
             .monitor("m")
             .reference(ref)
             .window(WindowSpec.rows(100))
-            .endpoint(log, "churn")
+            .endpoint(mlops.serving(), "churn")
             .pollInterval(Duration.ofHours(1))
             .start();
+    rows.clear();
     for (int i = 0; i < 50; i++) {
-      log.add(row(r, false), 0.5, T0.plusSeconds(250 + i));
+      rows.add(row(r, false));
     }
+    log.addAll(rows, java.util.Collections.nCopies(50, 0.5));
     List<WindowResult> more = m2.poll();
     assertThat(more).hasSize(1);
     assertThat(more.get(0).index()).isEqualTo(2);
-    assertThat(more.get(0).firstSequence()).isEqualTo(201); // rows 201..250 were re-read
+    // rows 201..250 were re-read after the restart
+    assertThat(more.get(0).firstSequence())
+        .isEqualTo(mlops.serving().log("churn").get(200).sequence());
     assertThat(monitoring.history("m")).hasSize(3);
     m2.close();
     assertThatThrownBy(() -> monitoring.monitor("bad name!"))
@@ -217,13 +246,13 @@ class MonitorTest {
             .monitor("bg")
             .reference(reference(1))
             .window(WindowSpec.rows(4))
-            .endpoint(log, "churn")
+            .endpoint(mlops.serving(), "churn")
             .pollInterval(Duration.ofMillis(20))
             .start();
     Random r = new Random(2);
     double[] scores = {0.9, 0.2, 0.7, 0.4};
     for (double s : scores) {
-      log.add(row(r, false), s, T0);
+      log.add(row(r, false), s);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (monitoring.history("bg").isEmpty() && System.nanoTime() < deadline) {
@@ -233,10 +262,11 @@ class MonitorTest {
     assertThat(monitoring.history("bg").get(0).modelQuality()).isEmpty();
     // labels arrive later: req-1 positive (score .9 right), req-2 negative (.2 right),
     // req-3 negative (.7 wrong), req-4 positive (.4 wrong)
-    mon.label("req-1", 1);
-    mon.label("req-2", 0);
-    mon.label("req-3", 0);
-    mon.label("req-4", 1);
+    List<PredictionRecord> logged = mlops.serving().log("churn");
+    mon.label(logged.get(0).requestId(), 1);
+    mon.label(logged.get(1).requestId(), 0);
+    mon.label(logged.get(2).requestId(), 0);
+    mon.label(logged.get(3).requestId(), 1);
     Map<String, Double> q = monitoring.history("bg").get(0).modelQuality();
     assertThat(q.get("accuracy")).isEqualTo(0.5);
     assertThat(q.get("precision")).isEqualTo(0.5);
