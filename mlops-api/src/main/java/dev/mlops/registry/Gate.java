@@ -41,6 +41,35 @@ public interface Gate {
     return new BeatsCurrent(metric, minImprovement, false);
   }
 
+  /**
+   * Passes when {@code m.monitoring().drift(reference, current)} finds no dataset drift (Evidently's
+   * defaults). Fails, saying so, when mlops-monitoring is not on the classpath.
+   */
+  static Gate noDrift(dev.mlops.monitoring.Table reference, dev.mlops.monitoring.Table current) {
+    if (reference == null) {
+      throw new InvalidInputException("reference", null, "a Table of reference data");
+    }
+    return new DriftGate(reference, null, current);
+  }
+
+  /**
+   * Passes when {@code current} shows no dataset drift against the candidate's training data: the
+   * single CSV file among the data versions its run recorded as inputs, read from the workspace
+   * when unchanged (same MD5) or else through mlops-versioning. Fails when there is no such input
+   * or it cannot be read.
+   */
+  static Gate noInputDrift(dev.mlops.monitoring.Table current) {
+    return new DriftGate(null, null, current);
+  }
+
+  /** Like {@link #noInputDrift(dev.mlops.monitoring.Table)} for the input with this path. */
+  static Gate noInputDrift(String inputPath, dev.mlops.monitoring.Table current) {
+    if (inputPath == null || inputPath.isBlank()) {
+      throw new InvalidInputException("inputPath", inputPath, "a data path recorded as input");
+    }
+    return new DriftGate(null, inputPath, current);
+  }
+
   /** A custom gate: passes when the predicate holds. */
   static Gate check(String name, Predicate<GateContext> predicate) {
     Objects.requireNonNull(predicate, "predicate");

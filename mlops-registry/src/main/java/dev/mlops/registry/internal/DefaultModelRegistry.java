@@ -723,7 +723,15 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
       Lineage candLineage = lineage(cand);
       Optional<ModelVersion> current = currentHolder(cand.name(), canonical, cand.version());
       Optional<Lineage> currentLineage = current.map(this::lineage);
-      GateContext gc = new GateContext(cand, candLineage, canonical, current, currentLineage);
+      GateContext gc =
+          new GateContext(
+              cand,
+              candLineage,
+              canonical,
+              current,
+              currentLineage,
+              context::module,
+              context.workspace());
       List<GateResult> results = new ArrayList<>();
       List<String> failed = new ArrayList<>();
       for (int i = 0; i < list.size(); i++) {
