@@ -78,10 +78,7 @@ final class DriftGate implements Gate {
             + " (drift share "
             + report.driftShare()
             + ", drifted columns "
-            + report.columns().stream()
-                .filter(c -> c.drifted())
-                .map(c -> c.column())
-                .toList()
+            + report.columns().stream().filter(c -> c.drifted()).map(c -> c.column()).toList()
             + ")";
     return new GateResult(name, !report.datasetDrift(), actual, "dataset drift = false");
   }

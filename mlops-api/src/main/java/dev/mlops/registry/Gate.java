@@ -29,8 +29,8 @@ public interface Gate {
 
   /**
    * Passes when the candidate's metric is at least {@code minImprovement} higher than the current
-   * stage holder's (higher is better); passes when the stage has no holder; fails when either
-   * value is missing.
+   * stage holder's (higher is better); passes when the stage has no holder; fails when either value
+   * is missing.
    */
   static Gate beatsCurrent(String metric, double minImprovement) {
     return new BeatsCurrent(metric, minImprovement, true);
@@ -42,8 +42,8 @@ public interface Gate {
   }
 
   /**
-   * Passes when {@code m.monitoring().drift(reference, current)} finds no dataset drift (Evidently's
-   * defaults). Fails, saying so, when mlops-monitoring is not on the classpath.
+   * Passes when {@code m.monitoring().drift(reference, current)} finds no dataset drift
+   * (Evidently's defaults). Fails, saying so, when mlops-monitoring is not on the classpath.
    */
   static Gate noDrift(dev.mlops.monitoring.Table reference, dev.mlops.monitoring.Table current) {
     if (reference == null) {

@@ -31,7 +31,10 @@ public final class ModelQuery {
 
   /** Versions of models whose name matches the glob. */
   public static ModelQuery name(String glob) {
-    if (glob == null || glob.isEmpty() || glob.length() > 256 || !glob.matches("[A-Za-z0-9._*?-]+")) {
+    if (glob == null
+        || glob.isEmpty()
+        || glob.length() > 256
+        || !glob.matches("[A-Za-z0-9._*?-]+")) {
       throw new InvalidInputException(
           "name pattern", glob, "a glob of [A-Za-z0-9._-] with * and ? wildcards");
     }

@@ -5,8 +5,7 @@ import java.util.Optional;
 /**
  * Told when a watched reference starts resolving to another version (a stage or alias moved, a
  * newer version was registered for {@code @latest}, the version was deleted). Called on the
- * registry's watcher thread; must not block for long. An exception it throws is logged and
- * ignored.
+ * registry's watcher thread; must not block for long. An exception it throws is logged and ignored.
  */
 @FunctionalInterface
 public interface RefListener {

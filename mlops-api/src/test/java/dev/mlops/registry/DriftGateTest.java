@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The drift gate's logic. The real mlops-monitoring cannot be a test dependency here (mlops-api
- * is below it) nor of mlops-registry (serving -> registry and monitoring -> serving would make a
+ * The drift gate's logic. The real mlops-monitoring cannot be a test dependency here (mlops-api is
+ * below it) nor of mlops-registry (serving -> registry and monitoring -> serving would make a
  * reactor cycle), so Monitoring is a stub that records its inputs and returns a fixed report.
  */
 class DriftGateTest {
@@ -77,8 +77,8 @@ class DriftGateTest {
 
   GateContext ctx(Optional<Monitoring> monitoring, List<DataVersion> inputs) {
     ModelVersion v =
-        new ModelVersion("churn", 1, "None", Set.of(), "r1", "runs:/r1/m", "sha256:x", Map.of(),
-            Instant.EPOCH);
+        new ModelVersion(
+            "churn", 1, "None", Set.of(), "r1", "runs:/r1/m", "sha256:x", Map.of(), Instant.EPOCH);
     Lineage l = new Lineage("r1", "0", "", "runs:/r1/m", inputs, Map.of(), Map.of());
     GateContext.Modules modules =
         new GateContext.Modules() {
@@ -98,12 +98,16 @@ class DriftGateTest {
   void explicitTablesPassOrFailOnDatasetDrift() throws Exception {
     Table ref = table(40);
     Table cur = table(60);
-    GateResult failed = Gate.noDrift(ref, cur).evaluate(ctx(Optional.of(monitoring(true)), List.of()));
+    GateResult failed =
+        Gate.noDrift(ref, cur).evaluate(ctx(Optional.of(monitoring(true)), List.of()));
     assertThat(failed.passed()).isFalse();
     assertThat(failed.actual()).contains("dataset drift = true").contains("[age]");
     assertThat(failed.required()).isEqualTo("dataset drift = false");
     assertThat(calls.get(0)).containsExactly(ref, cur);
-    assertThat(Gate.noDrift(ref, cur).evaluate(ctx(Optional.of(monitoring(false)), List.of())).passed())
+    assertThat(
+            Gate.noDrift(ref, cur)
+                .evaluate(ctx(Optional.of(monitoring(false)), List.of()))
+                .passed())
         .isTrue();
   }
 

@@ -80,10 +80,13 @@ public final class ResolveBenchmark {
       Arrays.sort(raw);
       System.out.printf("%-44s %12s %12s%n", "what", "median us", "p99 us");
       System.out.printf(
-          "%-44s %12.1f %12.1f%n", "registry.resolve(\"m#production\")", us(ours, 50), us(ours, 99));
+          "%-44s %12.1f %12.1f%n",
+          "registry.resolve(\"m#production\")", us(ours, 50), us(ours, 99));
       System.out.printf(
-          "%-44s %12.1f %12.1f%n", "raw JDBC, one reused prepared statement", us(raw, 50), us(raw, 99));
-      System.out.printf("ratio (ours / raw, median): %.1fx; target: median < 200 us -> %s%n",
+          "%-44s %12.1f %12.1f%n",
+          "raw JDBC, one reused prepared statement", us(raw, 50), us(raw, 99));
+      System.out.printf(
+          "ratio (ours / raw, median): %.1fx; target: median < 200 us -> %s%n",
           us(ours, 50) / us(raw, 50), us(ours, 50) < 200 ? "met" : "NOT met");
     }
   }
@@ -121,9 +124,9 @@ public final class ResolveBenchmark {
   }
 
   /**
-   * Registers one real version through the API, then copies its row to every model and version
-   * with plain SQL in one transaction (100k registrations through the API would take minutes of
-   * file copying and fsyncs, which is not what this benchmark measures).
+   * Registers one real version through the API, then copies its row to every model and version with
+   * plain SQL in one transaction (100k registrations through the API would take minutes of file
+   * copying and fsyncs, which is not what this benchmark measures).
    */
   private static void seed(ModelRegistry reg, Path dir, Path home, int models, int versions)
       throws IOException, SQLException {

@@ -606,7 +606,8 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
     setStage(c, name, version, to, seq, now);
   }
 
-  private static void setStage(Connection c, String name, int version, String stage, long seq, long now)
+  private static void setStage(
+      Connection c, String name, int version, String stage, long seq, long now)
       throws SQLException {
     update(
         c,
@@ -688,8 +689,7 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
           }
           long now = System.currentTimeMillis();
           update(c, "DELETE FROM registry_aliases WHERE name = ? AND alias = ?", name, alias);
-          event(
-              c, name, prev, AuditEvent.Action.ALIAS_DELETED, alias + "=" + prev, "", "", now);
+          event(c, name, prev, AuditEvent.Action.ALIAS_DELETED, alias + "=" + prev, "", "", now);
         });
     watcher.nudge();
   }
@@ -981,7 +981,9 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          aliases.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getInt(3));
+          aliases
+              .computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+              .put(rs.getString(2), rs.getInt(3));
         }
       }
     }
@@ -999,7 +1001,9 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          stages.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getInt(3));
+          stages
+              .computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+              .put(rs.getString(2), rs.getInt(3));
         }
       }
     }
@@ -1040,7 +1044,11 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
     }
     StringBuilder sql =
         new StringBuilder(
-            "SELECT " + VERSION_COLUMNS + " FROM registry_versions v WHERE " + LIVE + " AND v.name GLOB ?");
+            "SELECT "
+                + VERSION_COLUMNS
+                + " FROM registry_versions v WHERE "
+                + LIVE
+                + " AND v.name GLOB ?");
     List<Object> args = new ArrayList<>();
     args.add(query.nameGlob());
     for (Map.Entry<String, String> t : new TreeMap<>(query.tags()).entrySet()) {
@@ -1079,7 +1087,8 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
     db.useWrite(
         c -> {
           ModelVersion v =
-              load(c, name, version).orElseThrow(() -> notFoundIn(c, ModelRef.version(name, version)));
+              load(c, name, version)
+                  .orElseThrow(() -> notFoundIn(c, ModelRef.version(name, version)));
           tombstone(c, v, System.currentTimeMillis(), "");
         });
     watcher.nudge();
@@ -1098,7 +1107,9 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
     String was =
         "stage="
             + v.stage()
-            + (v.aliases().isEmpty() ? "" : ",aliases=" + String.join("+", new TreeSet<>(v.aliases())));
+            + (v.aliases().isEmpty()
+                ? ""
+                : ",aliases=" + String.join("+", new TreeSet<>(v.aliases())));
     event(c, v.name(), v.version(), AuditEvent.Action.VERSION_DELETED, was, "", reason, now);
     update(c, "UPDATE registry_models SET updated_at = ? WHERE name = ?", now, v.name());
   }
@@ -1131,7 +1142,11 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
             tombstone(c, v, now, "model deleted");
           }
           update(c, "DELETE FROM registry_aliases WHERE name = ?", name);
-          update(c, "UPDATE registry_models SET deleted = 1, updated_at = ? WHERE name = ?", now, name);
+          update(
+              c,
+              "UPDATE registry_models SET deleted = 1, updated_at = ? WHERE name = ?",
+              now,
+              name);
           event(c, name, 0, AuditEvent.Action.MODEL_DELETED, "", "", "", now);
         });
     watcher.nudge();

@@ -84,8 +84,14 @@ final class GtoTags {
   }
 
   record Event(
-      String tag, String artifact, Kind kind, String version, String stage, int counter,
-      String commit, long time) {}
+      String tag,
+      String artifact,
+      Kind kind,
+      String version,
+      String stage,
+      int counter,
+      String commit,
+      long time) {}
 
   // ------------------------------------------------------------------ export
 
@@ -94,8 +100,7 @@ final class GtoTags {
     try {
       head = git(Map.of(), "rev-parse", "--verify", "HEAD^{commit}").trim();
     } catch (StoreException e) {
-      throw new InvalidInputException(
-          "repoDir", repo, "a Git repository with at least one commit");
+      throw new InvalidInputException("repoDir", repo, "a Git repository with at least one commit");
     }
     List<Event> existing = readEvents();
     Set<String> tagNames = new HashSet<>();
@@ -138,11 +143,15 @@ final class GtoTags {
         }
         if (!v.live() && state.active.contains(label)) {
           String tag = name + "@" + label + "!#" + (++counter);
-          tag(tag, commitOf.get(label), "Deregistering artifact " + name + " version " + label,
+          tag(
+              tag,
+              commitOf.get(label),
+              "Deregistering artifact " + name + " version " + label,
               Instant.now());
           written.add(tag);
           state.active.remove(label);
-          changes.add("deregistered " + name + " " + label + " (deleted version " + v.version() + ")");
+          changes.add(
+              "deregistered " + name + " " + label + " (deleted version " + v.version() + ")");
         }
       }
       // stages: ours (live versions, excluding None and Archived) against GTO's active pairs
@@ -160,7 +169,9 @@ final class GtoTags {
             continue;
           }
           String tag = name + "#" + sv[0] + "!#" + (++counter);
-          tag(tag, commitOf.get(sv[1]),
+          tag(
+              tag,
+              commitOf.get(sv[1]),
               "Unassigning stage " + sv[0] + " from artifact " + name + " version " + sv[1],
               Instant.now());
           written.add(tag);
@@ -171,7 +182,9 @@ final class GtoTags {
         if (!state.activePairs.containsKey(pair)) {
           String[] sv = pair.split("\u0000", 2);
           String tag = name + "#" + sv[0] + "#" + (++counter);
-          tag(tag, commitOf.get(sv[1]),
+          tag(
+              tag,
+              commitOf.get(sv[1]),
               "Assigning stage " + sv[0] + " to artifact " + name + " version " + sv[1],
               Instant.now());
           written.add(tag);
@@ -252,7 +265,8 @@ final class GtoTags {
       }
       State state = State.of(a.getValue());
       if (state.deprecated) {
-        changes.add("GTO marks '" + name + "' deprecated; the registry keeps it (delete it to match)");
+        changes.add(
+            "GTO marks '" + name + "' deprecated; the registry keeps it (delete it to match)");
       }
       Map<String, ModelVersion> byLabel = new HashMap<>();
       for (ModelVersion v : ours) {
@@ -322,8 +336,10 @@ final class GtoTags {
   static final class State {
     final Map<String, String> commits = new LinkedHashMap<>();
     final Set<String> active = new HashSet<>();
+
     /** "stage\0label" to the time of its latest assignment, for active pairs. */
     final Map<String, Long> activePairs = new LinkedHashMap<>();
+
     final Set<String> stagesSeen = new java.util.TreeSet<>();
     boolean deprecated;
 
@@ -457,7 +473,8 @@ final class GtoTags {
     try {
       Process p = pb.start();
       p.getOutputStream().close();
-      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+      CompletableFuture<byte[]> err =
+          CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
       byte[] out = readAll(p.getInputStream());
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();

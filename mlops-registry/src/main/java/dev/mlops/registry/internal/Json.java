@@ -94,7 +94,8 @@ final class Json {
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
     ((Map<String, Object>) m.getOrDefault("metrics", Map.of()))
-        .forEach((k, v) -> metrics.put(k, v instanceof Number ? ((Number) v).doubleValue() : nan(v)));
+        .forEach(
+            (k, v) -> metrics.put(k, v instanceof Number ? ((Number) v).doubleValue() : nan(v)));
     return new Lineage(
         (String) m.get("runId"),
         (String) m.get("experimentId"),

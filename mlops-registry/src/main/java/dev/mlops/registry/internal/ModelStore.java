@@ -34,11 +34,11 @@ import java.util.stream.Stream;
  * The content-addressed model store under {@code <home>/models}. Thread-safe and safe across
  * processes (writes go to a temp folder and are renamed into place).
  *
- * <p>Layout: {@code models/sha256/<first 2 hex>/<remaining 62 hex>/<the model's files>}. The
- * digest of a model is {@code sha256:<hex>} of its manifest: the UTF-8 JSON array of {@code
- * {"path": <relative path, '/'-separated>, "sha256": <hex of the bytes>, "size": <bytes>}} objects
- * sorted by path (code-point order), written without whitespace by Jackson. Two registrations of
- * identical files share one folder.
+ * <p>Layout: {@code models/sha256/<first 2 hex>/<remaining 62 hex>/<the model's files>}. The digest
+ * of a model is {@code sha256:<hex>} of its manifest: the UTF-8 JSON array of {@code {"path":
+ * <relative path, '/'-separated>, "sha256": <hex of the bytes>, "size": <bytes>}} objects sorted by
+ * path (code-point order), written without whitespace by Jackson. Two registrations of identical
+ * files share one folder.
  */
 public final class ModelStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -271,8 +271,7 @@ public final class ModelStore {
     try (InputStream in = Files.newInputStream(src);
         OutputStream out =
             new DigestOutputStream(
-                Files.newOutputStream(
-                    dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                Files.newOutputStream(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 md)) {
       size = in.transferTo(out);
     }

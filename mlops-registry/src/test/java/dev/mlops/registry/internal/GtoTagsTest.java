@@ -50,10 +50,17 @@ class GtoTagsTest {
     List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString()));
     cmd.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(
-        Map.of(
-            "GIT_AUTHOR_NAME", "gto user", "GIT_AUTHOR_EMAIL", "gto@example.com",
-            "GIT_COMMITTER_NAME", "gto user", "GIT_COMMITTER_EMAIL", "gto@example.com"));
+    pb.environment()
+        .putAll(
+            Map.of(
+                "GIT_AUTHOR_NAME",
+                "gto user",
+                "GIT_AUTHOR_EMAIL",
+                "gto@example.com",
+                "GIT_COMMITTER_NAME",
+                "gto user",
+                "GIT_COMMITTER_EMAIL",
+                "gto@example.com"));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as("git %s: %s", cmd, out).isZero();

@@ -106,7 +106,8 @@ class ModelRegistryTest {
     assertThat(d.semver()).hasValue("v1.2.0");
     assertThat(d.description()).isEqualTo("gbm");
     assertThat(d.fileCount()).isEqualTo(2);
-    assertThat(d.signature().orElseThrow().inputs()).containsExactly(ModelSignature.Column.of("age", "double"));
+    assertThat(d.signature().orElseThrow().inputs())
+        .containsExactly(ModelSignature.Column.of("age", "double"));
     // identical content, identical digest (content-addressed)
     assertThat(reg.register("copy", ModelSource.ofPath(dir)).digest()).isEqualTo(v.digest());
     assertThatThrownBy(
@@ -121,8 +122,11 @@ class ModelRegistryTest {
 
   @Test
   void everyRefFormResolves() throws IOException {
-    ModelVersion v1 = reg.register("churn", ModelSource.ofPath(model("a")),
-        RegisterOptions.builder().semver("v1.0.0").build());
+    ModelVersion v1 =
+        reg.register(
+            "churn",
+            ModelSource.ofPath(model("a")),
+            RegisterOptions.builder().semver("v1.0.0").build());
     ModelVersion v2 = register("churn", "b");
     ModelVersion v3 = register("churn", "c");
     reg.assignStage("churn", 2, "production");
@@ -174,7 +178,11 @@ class ModelRegistryTest {
   @Test
   void replacedHolderCanBeClearedByConfig() throws IOException {
     m.close();
-    m = Mlops.builder().home(tmp.resolve("home2")).property("registry.stage.replaced", "none").build();
+    m =
+        Mlops.builder()
+            .home(tmp.resolve("home2"))
+            .property("registry.stage.replaced", "none")
+            .build();
     reg = m.registry();
     register("churn", "a");
     register("churn", "b");
@@ -186,7 +194,11 @@ class ModelRegistryTest {
   @Test
   void nonExclusiveStagesResolveToMostRecentAssignment() throws IOException {
     m.close();
-    m = Mlops.builder().home(tmp.resolve("home3")).property("registry.stage.exclusive", "false").build();
+    m =
+        Mlops.builder()
+            .home(tmp.resolve("home3"))
+            .property("registry.stage.exclusive", "false")
+            .build();
     reg = m.registry();
     register("churn", "a");
     register("churn", "b");
@@ -323,8 +335,7 @@ class ModelRegistryTest {
     String manifest =
         "[{\"path\":\"model.onnx\",\"sha256\":"
             + "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\",\"size\":3}]";
-    String expected =
-        ModelStore.digestOf(ModelStore.parseManifest(manifest));
+    String expected = ModelStore.digestOf(ModelStore.parseManifest(manifest));
     assertThat(v.digest()).isEqualTo(expected);
     assertThat(ModelStore.toJson(ModelStore.parseManifest(manifest))).isEqualTo(manifest);
     Path out = reg.download("onnx@latest", tmp.resolve("dl"));
@@ -333,20 +344,29 @@ class ModelRegistryTest {
 
   @Test
   void searchByNameGlobTagAndStage() throws IOException {
-    reg.register("churn-eu", ModelSource.ofPath(model("1")),
+    reg.register(
+        "churn-eu",
+        ModelSource.ofPath(model("1")),
         RegisterOptions.builder().tag("team", "growth").build());
-    reg.register("churn-us", ModelSource.ofPath(model("2")),
+    reg.register(
+        "churn-us",
+        ModelSource.ofPath(model("2")),
         RegisterOptions.builder().tag("team", "risk").build());
-    reg.register("fraud", ModelSource.ofPath(model("3")),
+    reg.register(
+        "fraud",
+        ModelSource.ofPath(model("3")),
         RegisterOptions.builder().tag("team", "growth").build());
     reg.assignStage("churn-us", 1, "staging");
-    assertThat(reg.search(ModelQuery.name("churn-*"))).extracting(ModelVersion::name)
+    assertThat(reg.search(ModelQuery.name("churn-*")))
+        .extracting(ModelVersion::name)
         .containsExactly("churn-eu", "churn-us");
-    assertThat(reg.search(ModelQuery.all().tag("team", "growth"))).extracting(ModelVersion::name)
+    assertThat(reg.search(ModelQuery.all().tag("team", "growth")))
+        .extracting(ModelVersion::name)
         .containsExactly("churn-eu", "fraud");
     assertThat(reg.search(ModelQuery.name("churn?us").stage("Staging"))).hasSize(1);
     assertThat(reg.search(ModelQuery.name("*").tag("team", "none"))).isEmpty();
-    assertThat(reg.models()).extracting(RegisteredModel::name)
+    assertThat(reg.models())
+        .extracting(RegisteredModel::name)
         .containsExactly("churn-eu", "churn-us", "fraud");
     assertThat(reg.model("churn-us").orElseThrow().stages()).isEqualTo(Map.of("Staging", 1));
     assertThatThrownBy(() -> ModelQuery.name("a%")).isInstanceOf(InvalidInputException.class);
@@ -362,7 +382,9 @@ class ModelRegistryTest {
     reg = m.registry();
     ModelVersion v = reg.resolve("churn#production");
     assertThat(v.aliases()).containsExactly("champion");
-    assertThat(Files.readString(reg.download("churn@champion", tmp.resolve("o")).resolve("weights.bin")))
+    assertThat(
+            Files.readString(
+                reg.download("churn@champion", tmp.resolve("o")).resolve("weights.bin")))
         .isEqualTo("a");
   }
 }

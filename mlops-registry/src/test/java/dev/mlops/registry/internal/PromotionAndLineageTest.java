@@ -89,7 +89,10 @@ class PromotionAndLineageTest {
   @Test
   void unknownRunOrArtifactRegistersNothing() throws IOException {
     Run run = trainedRun(0.9, 0.3);
-    assertThatThrownBy(() -> reg.register("churn", ModelSource.ofRun("0123456789abcdef0123456789abcdef", "model")))
+    assertThatThrownBy(
+            () ->
+                reg.register(
+                    "churn", ModelSource.ofRun("0123456789abcdef0123456789abcdef", "model")))
         .isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> reg.register("churn", ModelSource.ofRun(run.id(), "nope")))
         .isInstanceOf(NotFoundException.class);
@@ -101,7 +104,10 @@ class PromotionAndLineageTest {
     registerRun(0.93, 0.2);
     PromotionResult r =
         reg.promote(
-            "churn@1", "production", Gate.metric("auc").atLeast(0.9), Gate.metric("loss").atMost(0.25));
+            "churn@1",
+            "production",
+            Gate.metric("auc").atLeast(0.9),
+            Gate.metric("loss").atMost(0.25));
     assertThat(r.promoted()).isTrue();
     assertThat(r.failedGates()).isEmpty();
     assertThat(r.gates()).allMatch(GateResult::passed).hasSize(2);
@@ -166,7 +172,8 @@ class PromotionAndLineageTest {
             ctx -> {
               throw new IllegalStateException("boom");
             },
-            Gate.check("trained on train.csv", ctx -> ctx.candidateLineage().inputs().contains(TRAIN)));
+            Gate.check(
+                "trained on train.csv", ctx -> ctx.candidateLineage().inputs().contains(TRAIN)));
     assertThat(r.promoted()).isFalse();
     assertThat(r.failedGates()).hasSize(2);
     assertThat(r.failedGates().get(0)).contains("has owner tag");

@@ -78,7 +78,8 @@ class RegistryProcessIT {
       assertThat(reg.search(ModelQuery.name("churn").stage("production"))).hasSize(1);
       List<ModelVersion> all = reg.versions("churn");
       assertThat(all.stream().filter(v -> v.aliases().contains("champion"))).hasSize(1);
-      assertThat(all).extracting(ModelVersion::version)
+      assertThat(all)
+          .extracting(ModelVersion::version)
           .containsExactlyElementsOf(IntStream.rangeClosed(1, 12 + 2 * 10).boxed().toList());
       List<AuditEvent> h = reg.history("churn");
       assertThat(h).extracting(AuditEvent::actor).contains("child-9", "child-11");

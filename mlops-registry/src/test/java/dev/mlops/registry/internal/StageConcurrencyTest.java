@@ -84,8 +84,10 @@ class StageConcurrencyTest {
       assertThat(all.stream().filter(v -> v.aliases().contains("champion"))).hasSize(1);
       // registrations under contention got distinct, gap-free numbers
       assertThat(registered).doesNotHaveDuplicates().hasSize(threads * 3);
-      assertThat(all).extracting(ModelVersion::version)
-          .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 8 + threads * 3).boxed().toList());
+      assertThat(all)
+          .extracting(ModelVersion::version)
+          .containsExactlyElementsOf(
+              java.util.stream.IntStream.rangeClosed(1, 8 + threads * 3).boxed().toList());
       assertSingleHolderThroughout(reg.history("churn"), "Production");
     }
   }
@@ -102,7 +104,9 @@ class StageConcurrencyTest {
         stages.put(e.version(), e.to());
         changes++;
         long holders = stages.values().stream().filter(stage::equals).count();
-        assertThat(holders).as("holders of %s after event %d", stage, e.sequence()).isLessThanOrEqualTo(1);
+        assertThat(holders)
+            .as("holders of %s after event %d", stage, e.sequence())
+            .isLessThanOrEqualTo(1);
       }
     }
     assertThat(changes).isGreaterThan(0);

@@ -37,16 +37,20 @@ class WatchTest {
               ModelRef.parse("churn#production"),
               (ref, before, after) ->
                   changes.add(
-                      new Change(before.map(ModelVersion::version), after.map(ModelVersion::version))));
+                      new Change(
+                          before.map(ModelVersion::version), after.map(ModelVersion::version))));
       reg.assignStage("churn", 2, "production");
-      assertThat(changes.poll(10, TimeUnit.SECONDS)).isEqualTo(new Change(Optional.of(1), Optional.of(2)));
+      assertThat(changes.poll(10, TimeUnit.SECONDS))
+          .isEqualTo(new Change(Optional.of(1), Optional.of(2)));
       // a change made through another instance (as another process would) is seen by polling
       other.registry().assignStage("churn", 1, "production");
-      assertThat(changes.poll(10, TimeUnit.SECONDS)).isEqualTo(new Change(Optional.of(2), Optional.of(1)));
+      assertThat(changes.poll(10, TimeUnit.SECONDS))
+          .isEqualTo(new Change(Optional.of(2), Optional.of(1)));
       // unrelated changes do not call the listener
       other.registry().setAlias("churn", "champion", 2);
       other.registry().deleteVersion("churn", 1);
-      assertThat(changes.poll(10, TimeUnit.SECONDS)).isEqualTo(new Change(Optional.of(1), Optional.empty()));
+      assertThat(changes.poll(10, TimeUnit.SECONDS))
+          .isEqualTo(new Change(Optional.of(1), Optional.empty()));
       w.close();
       reg.assignStage("churn", 2, "production");
       assertThat(changes.poll(300, TimeUnit.MILLISECONDS)).isNull();
