@@ -52,7 +52,8 @@ public final class SqliteTrackingStore implements TrackingStore {
   private static final int KIND_NAN = 1;
   private static final int KIND_NEGATIVE_ZERO = 2;
   private static final int IN_CHUNK = 500;
-  private static final Pattern TOKEN = Pattern.compile("\\{\"offset\":(\\d+),\"q\":\"([0-9a-f]+)\"}");
+  private static final Pattern TOKEN =
+      Pattern.compile("\\{\"offset\":(\\d+),\"q\":\"([0-9a-f]+)\"}");
 
   private final Database db;
   private final boolean ownsDatabase;
@@ -171,7 +172,8 @@ public final class SqliteTrackingStore implements TrackingStore {
 
   @Override
   public Optional<Experiment> experimentByName(String name) {
-    return db.read(
+    return db
+        .read(
             c ->
                 queryExperiments(
                     c, "WHERE e.name = ? AND e.lifecycle_stage = 'active'", List.of(name)))
@@ -517,8 +519,7 @@ public final class SqliteTrackingStore implements TrackingStore {
     }
     Map<List<String>, RunMetric> latest = new LinkedHashMap<>();
     for (RunMetric p : points) {
-      latest.merge(
-          List.of(p.runId(), p.key()), p, (a, b) -> isNewer(b, a) ? b : a);
+      latest.merge(List.of(p.runId(), p.key()), p, (a, b) -> isNewer(b, a) ? b : a);
     }
     db.useWrite(
         c -> {
@@ -552,7 +553,9 @@ public final class SqliteTrackingStore implements TrackingStore {
         });
   }
 
-  /** MLflow's latest-value rule: higher step, then later timestamp, then larger value (NaN least). */
+  /**
+   * MLflow's latest-value rule: higher step, then later timestamp, then larger value (NaN least).
+   */
   static boolean isNewer(RunMetric a, RunMetric b) {
     if (a.step() != b.step()) {
       return a.step() > b.step();
@@ -611,7 +614,8 @@ public final class SqliteTrackingStore implements TrackingStore {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(
-                    new Metric(key, decode(rs.getInt(3), rs.getDouble(4)), rs.getLong(1), rs.getLong(2)));
+                    new Metric(
+                        key, decode(rs.getInt(3), rs.getDouble(4)), rs.getLong(1), rs.getLong(2)));
               }
             }
           }
@@ -795,7 +799,7 @@ public final class SqliteTrackingStore implements TrackingStore {
   }
 
   private static String fingerprint(RunQuery q, Filter filter, List<OrderKey> order) {
-    String text = q.experiments() + "|" + filter + "|" + order + "|" + q.view() + "|" + q.limit();
+    String text = q.experiments() + "|" + filter + "|" + order + "|" + q.view();
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       StringBuilder sb = new StringBuilder();
@@ -830,7 +834,7 @@ public final class SqliteTrackingStore implements TrackingStore {
       throw new InvalidInputException(
           "pageToken",
           token,
-          "a token from a search with the same experiments, filter, order, view and limit");
+          "a token from a search with the same experiments, filter, order and view");
     }
     return Long.parseLong(m.group(1));
   }
@@ -851,8 +855,10 @@ public final class SqliteTrackingStore implements TrackingStore {
     }
     String in = " WHERE run_id IN (" + SearchSql.placeholders(ids.size()) + ")";
     List<Object> args = new ArrayList<>(ids);
-    Map<String, Map<String, String>> params = keyValues(c, "SELECT run_id, key, value FROM params" + in, args);
-    Map<String, Map<String, String>> tags = keyValues(c, "SELECT run_id, key, value FROM tags" + in, args);
+    Map<String, Map<String, String>> params =
+        keyValues(c, "SELECT run_id, key, value FROM params" + in, args);
+    Map<String, Map<String, String>> tags =
+        keyValues(c, "SELECT run_id, key, value FROM tags" + in, args);
     Map<String, Map<String, Double>> metrics = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement("SELECT run_id, key, kind, value FROM latest_metrics" + in)) {
@@ -911,8 +917,7 @@ public final class SqliteTrackingStore implements TrackingStore {
     return out;
   }
 
-  private static void bind(PreparedStatement ps, List<Object> args, int first)
-      throws SQLException {
+  private static void bind(PreparedStatement ps, List<Object> args, int first) throws SQLException {
     int i = first;
     for (Object a : args) {
       if (a instanceof String) {
