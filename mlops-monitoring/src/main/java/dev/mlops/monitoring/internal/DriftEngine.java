@@ -111,9 +111,9 @@ public final class DriftEngine {
 
   private static Profile profile(Table t, String c, ColumnType kind) {
     if (kind == ColumnType.NUMERIC) {
-      double[] raw = t.numeric(c);
-      double[] s = Sorted.cleanSorted(raw);
-      return new Profile(c, kind, s, null, nonFiniteNotNaN(raw));
+      double[] raw = t.numeric(c); // a fresh copy that this method owns
+      long infinite = nonFiniteNotNaN(raw);
+      return new Profile(c, kind, Sorted.cleanSortedInPlace(raw), null, infinite);
     }
     Map<String, Long> counts = new HashMap<>();
     for (String v : t.strings(c)) {

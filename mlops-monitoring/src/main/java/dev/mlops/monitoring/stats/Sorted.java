@@ -20,6 +20,22 @@ public final class Sorted {
     return out;
   }
 
+  /**
+   * Like {@link #cleanSorted} but reuses {@code values} (which the caller owns) when every value is
+   * finite, so a column is copied at most once.
+   */
+  public static double[] cleanSortedInPlace(double[] values) {
+    int n = 0;
+    for (double v : values) {
+      if (Double.isFinite(v)) {
+        values[n++] = v;
+      }
+    }
+    double[] out = n == values.length ? values : Arrays.copyOf(values, n);
+    Arrays.sort(out);
+    return out;
+  }
+
   /** First index with a[i] >= v. */
   public static int lowerBound(double[] a, double v) {
     int lo = 0;
