@@ -284,7 +284,7 @@ public final class DvcYamlLoader implements PipelineLoader {
       if (item instanceof Map) {
         for (Map.Entry<?, ?> e : ((Map<?, ?>) item).entrySet()) {
           String file = String.valueOf(e.getKey());
-          if (e.getValue() == null) {
+          if (e.getValue() == null || "".equals(e.getValue())) {
             s.paramsFrom(file);
           } else {
             s.paramsFrom(file, strings(doc, e.getValue(), p).toArray(new String[0]));
@@ -317,7 +317,7 @@ public final class DvcYamlLoader implements PipelineLoader {
         Map.Entry<?, ?> e = m.entrySet().iterator().next();
         boolean cache = true;
         boolean persist = false;
-        if (e.getValue() != null) {
+        if (e.getValue() != null && !"".equals(e.getValue())) {
           if (!(e.getValue() instanceof Map)) {
             throw doc.error(p, e.getValue(), "a map of flags (cache, persist, ...)");
           }

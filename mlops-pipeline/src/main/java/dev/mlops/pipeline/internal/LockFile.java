@@ -27,6 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class LockFile {
   static final String SCHEMA = "2.0";
+  private static final java.util.regex.Pattern SIMPLE_DOUBLE_QUOTED =
+      java.util.regex.Pattern.compile("(?m)(^\\s*(?:- )?(?:[^\\s\"'#:][^:\\n]*: )?)\"([^\"'\\\\\\n]*)\"$");
 
   private LockFile() {}
 
@@ -73,7 +75,10 @@ final class LockFile {
     root.put("schema", SCHEMA);
     root.put("stages", stages);
     try {
-      return Yaml.YAML.writeValueAsString(root).replaceFirst("^schema: \"2.0\"", "schema: '2.0'");
+      // ruamel (DVC) single-quotes strings that would read as another type; Jackson double-quotes
+      return SIMPLE_DOUBLE_QUOTED
+          .matcher(Yaml.YAML.writeValueAsString(root))
+          .replaceAll("$1'$2'");
     } catch (JsonProcessingException e) {
       throw new StoreException("cannot serialize dvc.lock: " + e.getOriginalMessage(), e);
     }

@@ -45,7 +45,14 @@ final class Params {
       if (!m.find(pos) || m.start() != pos) {
         return MISSING;
       }
-      if (m.group(1) != null) {
+      if (m.group(1) != null && cur instanceof List && m.group(1).matches("\\d+")) {
+        List<?> list = (List<?>) cur;
+        int i = Integer.parseInt(m.group(1));
+        if (i >= list.size()) {
+          return MISSING;
+        }
+        cur = list.get(i);
+      } else if (m.group(1) != null) {
         if (!(cur instanceof Map)) {
           return MISSING;
         }

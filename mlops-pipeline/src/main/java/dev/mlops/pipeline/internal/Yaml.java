@@ -29,6 +29,7 @@ final class Yaml {
       YAMLFactory.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
           .disable(YAMLGenerator.Feature.SPLIT_LINES)
           .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
           .build();
@@ -184,7 +185,7 @@ final class Yaml {
     String mant = j.substring(0, e);
     int exp = Integer.parseInt(j.substring(e + 1));
     if (exp >= -4 && exp < 16) {
-      return new BigDecimal(j).toPlainString();
+      return new BigDecimal(j).stripTrailingZeros().toPlainString();
     }
     if (mant.endsWith(".0")) {
       mant = mant.substring(0, mant.length() - 2);
