@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -553,19 +552,28 @@ final class Repro {
     }
   }
 
-  /** Kills a process and everything it started (children first, so none is re-parented away). */
+  /**
+   * Kills a process and everything it started: the tree is listed first, then the root is killed
+   * (so it cannot react to its children dying), then the listed descendants.
+   */
   static void kill(Process p) {
-    for (int round = 0; round < 2; round++) {
-      List<ProcessHandle> kids = p.descendants().toList();
-      List<ProcessHandle> reversed = new ArrayList<>(kids);
-      Collections.reverse(reversed);
-      reversed.forEach(ProcessHandle::destroyForcibly);
-    }
+    List<ProcessHandle> tree = p.descendants().toList();
     p.destroyForcibly();
+    tree.forEach(ProcessHandle::destroyForcibly);
     try {
       p.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    for (ProcessHandle h : tree) {
+      try {
+        h.onExit().get(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.warn("process {} did not exit after kill", h.pid());
+      }
     }
   }
 
