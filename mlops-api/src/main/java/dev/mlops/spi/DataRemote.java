@@ -27,6 +27,8 @@ public interface DataRemote extends AutoCloseable {
   /**
    * Stores the bytes of {@code content} under {@code key}, atomically: a reader never sees a
    * partial object, and if {@code content} throws, nothing is stored. Replaces an existing object.
+   * The object may become visible only at the next {@link #flush()} (a folder remote syncs the file
+   * system once for many small objects there).
    *
    * @param size the number of bytes, or -1 when unknown
    */
@@ -39,7 +41,12 @@ public interface DataRemote extends AutoCloseable {
    */
   InputStream get(String key);
 
-  /** Releases connections; the default does nothing. */
+  /** Makes every object put so far durable and visible; the default does nothing. */
+  default void flush() {}
+
+  /** Flushes and releases connections; the default only flushes. */
   @Override
-  default void close() {}
+  default void close() {
+    flush();
+  }
 }

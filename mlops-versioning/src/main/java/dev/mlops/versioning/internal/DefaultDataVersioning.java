@@ -246,7 +246,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       Item item = new Item(abs.getFileName().toString(), abs, StateTable.Stat.of(attrs));
       Optional<String> known = state.lookup(abs, item.stat(), algo);
       List<StateTable.Row> rows = new ArrayList<>();
-      String md5 = hashItem(item, known.orElse(null), algo, store, rows, null);
+      String md5 = hashItem(item, known.orElse(null), algo, store, rows, null, null);
       state.record(rows, algo);
       safe(progress, task, attrs.size(), attrs.size());
       return new Hashed(md5, attrs.size(), -1, null);
@@ -263,6 +263,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     List<Manifest.Entry> entries = java.util.Collections.synchronizedList(new ArrayList<>());
     List<StateTable.Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Runnable> tasks = new ArrayList<>();
+    ObjectStore.Pending pending = store ? new ObjectStore.Pending() : null;
     for (int i = 0; i < items.size(); i += BATCH) {
       List<Item> batch = items.subList(i, Math.min(items.size(), i + BATCH));
       tasks.add(
@@ -271,33 +272,47 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
             for (Item it : batch) {
               StateTable.Row row = known.get(it.path().toString());
               String k = row != null && row.stat().equals(it.stat()) ? row.md5() : null;
-              String md5 = hashItem(it, k, algo, store, local, cached);
+              String md5 = hashItem(it, k, algo, store, local, cached, pending);
               entries.add(new Manifest.Entry(it.relpath(), md5, it.stat().size()));
               safe(progress, task, done.incrementAndGet(), total);
             }
             rows.addAll(local);
           });
     }
-    runAll(cpu, tasks);
-    state.record(rows, algo);
+    try {
+      runAll(cpu, tasks);
+    } catch (RuntimeException e) {
+      if (pending != null) {
+        cache.abort(pending);
+      }
+      throw e;
+    }
     Manifest manifest = Manifest.of(entries);
     if (store) {
       try {
+        cache.commit(pending);
         cache.insertManifest(manifest);
       } catch (IOException e) {
-        throw new StoreException("cannot write the manifest of " + abs + ": " + e.getMessage(), e);
+        throw new StoreException("cannot write the cache of " + abs + ": " + e.getMessage(), e);
       }
     }
+    state.record(rows, algo);
     return new Hashed(manifest.oid(), manifest.size(), entries.size(), manifest);
   }
 
   /** Hashes (and with {@code store} caches) one file, adding a state row when it was hashed. */
   private String hashItem(
-      Item it, String known, String algo, boolean store, List<StateTable.Row> rows, Set<String> cached) {
+      Item it,
+      String known,
+      String algo,
+      boolean store,
+      List<StateTable.Row> rows,
+      Set<String> cached,
+      ObjectStore.Pending pending) {
     try {
       if (known != null) {
         if (store && !(cached != null ? cached.contains(known) : cache.contains(known, false))) {
-          String md5 = cache.insert(it.path());
+          String md5 = pending == null ? cache.insert(it.path()) : cache.insertDeferred(it.path(), pending);
           if (!md5.equals(known)) {
             rows.add(new StateTable.Row(it.path().toString(), it.stat(), md5));
           }
@@ -307,7 +322,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       }
       String md5;
       if (store) {
-        md5 = cache.insert(it.path());
+        md5 = pending == null ? cache.insert(it.path()) : cache.insertDeferred(it.path(), pending);
       } else if (DOS2UNIX.equals(algo)) {
         try (InputStream in = Files.newInputStream(it.path())) {
           md5 = Hashing.md5Dos2Unix(in);
@@ -1115,6 +1130,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
         }
         runAll(io, tasks);
       }
+      r.flush();
       log.info("pushed {} objects to {}", total, r.uri());
     }
   }
@@ -1213,6 +1229,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     long total = objs.size();
     AtomicLong done = new AtomicLong();
     List<Runnable> tasks = new ArrayList<>();
+    ObjectStore.Pending pending = new ObjectStore.Pending();
     for (int i = 0; i < objs.size(); i += 16) {
       List<Obj> batch = objs.subList(i, Math.min(objs.size(), i + 16));
       tasks.add(
@@ -1220,7 +1237,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
             for (Obj o : batch) {
               String key = remoteKey(o);
               try (InputStream in = r.get(key)) {
-                cache.insertVerified(o.oid(), o.legacy(), in, r.uri() + "/" + key);
+                cache.insertVerifiedDeferred(o.oid(), o.legacy(), in, r.uri() + "/" + key, pending);
               } catch (NotFoundException e) {
                 failed.add(o.oid());
               } catch (IOException e) {
@@ -1230,7 +1247,14 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
             }
           });
     }
-    runAll(io, tasks);
+    try {
+      runAll(io, tasks);
+      cache.commit(pending);
+    } catch (IOException e) {
+      throw new StoreException("cannot write fetched objects to " + cache.root() + ": " + e.getMessage(), e);
+    } finally {
+      cache.abort(pending);
+    }
   }
 
   @Override

@@ -22,6 +22,8 @@ import java.util.Set;
 public final class FileDataRemote implements DataRemote {
   private final URI uri;
   private final Path root;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Path[]> pending =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   public FileDataRemote(URI uri, Path root) {
     this.uri = uri;
@@ -97,15 +99,51 @@ public final class FileDataRemote implements DataRemote {
     Path tmp = AtomicFiles.tempSibling(target);
     try {
       Files.createDirectories(target.getParent());
+      boolean queued = false;
       try {
-        AtomicFiles.copyToTemp(content, tmp, true);
-        AtomicFiles.move(tmp, target);
+        AtomicFiles.copyToTemp(content, tmp, false);
+        pending.add(new Path[] {tmp, target});
+        queued = true;
       } finally {
-        Files.deleteIfExists(tmp);
+        if (!queued) {
+          Files.deleteIfExists(tmp);
+        }
       }
     } catch (IOException e) {
       throw new StoreException("cannot write " + key + " to remote " + uri + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Syncs the file system once, then renames every object put since the last flush into place. */
+  @Override
+  public synchronized void flush() {
+    java.util.List<Path[]> moves = new java.util.ArrayList<>();
+    for (Path[] m; (m = pending.poll()) != null; ) {
+      moves.add(m);
+    }
+    java.util.List<Path> temps = new java.util.ArrayList<>();
+    moves.forEach(m -> temps.add(m[0]));
+    try {
+      AtomicFiles.syncAll(root, temps);
+      for (Path[] m : moves) {
+        AtomicFiles.move(m[0], m[1]);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot write objects to remote " + uri + ": " + e.getMessage(), e);
+    } finally {
+      for (Path t : temps) {
+        try {
+          Files.deleteIfExists(t);
+        } catch (IOException e) {
+          // a leftover temp file is never read as an object
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    flush();
   }
 
   @Override

@@ -92,6 +92,96 @@ public final class ObjectStore {
     }
   }
 
+  /**
+   * Objects written to temp files, not yet durable nor visible: {@link #commit} makes them durable
+   * with one file-system sync and renames them into place. Thread-safe.
+   */
+  public static final class Pending {
+    private final java.util.concurrent.ConcurrentLinkedQueue<Path[]> moves =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+  }
+
+  /** Copies a file into a temp object and queues it; returns its MD5. */
+  public String insertDeferred(Path file, Pending pending) throws IOException {
+    Path dir = root.resolve("files").resolve("md5");
+    Files.createDirectories(dir);
+    Path tmp = AtomicFiles.tempSibling(dir.resolve("obj"));
+    boolean queued = false;
+    try (InputStream in = Files.newInputStream(file)) {
+      String md5 = AtomicFiles.copyToTemp(in, tmp, false);
+      Path target = path(md5);
+      if (!Files.isRegularFile(target)) {
+        pending.moves.add(new Path[] {tmp, target});
+        queued = true;
+      }
+      return md5;
+    } finally {
+      if (!queued) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /** Like {@link #insertVerified} but queued in {@code pending}. */
+  public void insertVerifiedDeferred(
+      String oid, boolean legacy, InputStream in, String source, Pending pending) throws IOException {
+    Path target = legacy ? legacyPath(oid) : path(oid);
+    Files.createDirectories(target.getParent());
+    Path tmp = AtomicFiles.tempSibling(target);
+    boolean queued = false;
+    try {
+      String md5 = AtomicFiles.copyToTemp(in, tmp, false);
+      String actual = (legacy ? dos2unix(tmp) : md5) + (oid.endsWith(".dir") ? ".dir" : "");
+      if (!actual.equals(oid)) {
+        throw corrupted(oid, source, actual);
+      }
+      pending.moves.add(new Path[] {tmp, target});
+      queued = true;
+    } finally {
+      if (!queued) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /** Syncs and renames every queued object into place. */
+  public void commit(Pending pending) throws IOException {
+    java.util.List<Path[]> moves = new java.util.ArrayList<>(pending.moves);
+    pending.moves.clear();
+    java.util.List<Path> temps = new java.util.ArrayList<>();
+    moves.forEach(m -> temps.add(m[0]));
+    try {
+      if (fsync) {
+        AtomicFiles.syncAll(root, temps);
+      }
+      for (Path[] m : moves) {
+        if (Files.isRegularFile(m[1])) {
+          Files.deleteIfExists(m[0]);
+          continue;
+        }
+        Files.createDirectories(m[1].getParent());
+        setReadOnly(m[0]);
+        AtomicFiles.move(m[0], m[1]);
+      }
+    } finally {
+      for (Path t : temps) {
+        Files.deleteIfExists(t);
+      }
+    }
+  }
+
+  /** Drops every queued object. */
+  public void abort(Pending pending) {
+    for (Path[] m : pending.moves) {
+      try {
+        Files.deleteIfExists(m[0]);
+      } catch (IOException e) {
+        // best effort: a leftover temp file is harmless and never read as an object
+      }
+    }
+    pending.moves.clear();
+  }
+
   /** Inserts a file's content; returns its MD5. */
   public String insert(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
@@ -110,8 +200,8 @@ public final class ObjectStore {
     Path tmp = AtomicFiles.tempSibling(target);
     try {
       String md5 = AtomicFiles.copyToTemp(in, tmp, fsync);
-      String actual = legacy ? dos2unix(tmp) : md5;
-      if (!oid.startsWith(actual)) {
+      String actual = (legacy ? dos2unix(tmp) : md5) + (oid.endsWith(".dir") ? ".dir" : "");
+      if (!actual.equals(oid)) {
         throw corrupted(oid, source, actual);
       }
       setReadOnly(tmp);
