@@ -1088,7 +1088,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     push(remote, ProgressListener.NONE);
   }
 
-  /** Like {@link #push(String)}, reporting objects transferred. */
+  @Override
   public void push(String remote, ProgressListener progress) {
     try (DataRemote r = openRemote(remote)) {
       List<Obj> wanted = new ArrayList<>();
@@ -1175,7 +1175,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     fetch(remote, ProgressListener.NONE);
   }
 
-  /** Like {@link #fetch(String)}, reporting objects transferred. */
+  @Override
   public void fetch(String remote, ProgressListener progress) {
     try (DataRemote r = openRemote(remote)) {
       String task = "fetching from " + r.uri();
@@ -1262,7 +1262,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     pull(remote, ProgressListener.NONE);
   }
 
-  /** Like {@link #pull(String)}, reporting objects transferred. */
+  @Override
   public void pull(String remote, ProgressListener progress) {
     fetch(remote, progress);
     checkout();

@@ -26,7 +26,16 @@ abstract class VersioningTestBase {
   void beforeOpen() throws IOException {}
 
   Mlops open(Path workspace) {
-    return Mlops.builder().home(workspace.resolve(".mlops")).workspace(workspace).build();
+    return open(workspace, null);
+  }
+
+  /** Opens a workspace; {@code linkType} like DVC's cache.type, or null for the default. */
+  static Mlops open(Path workspace, String linkType) {
+    Mlops.Builder b = Mlops.builder().home(workspace.resolve(".mlops")).workspace(workspace);
+    if (linkType != null) {
+      b.property("versioning.link.type", linkType);
+    }
+    return b.build();
   }
 
   @AfterEach
