@@ -71,7 +71,13 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
       Supplier<Optional<Tracking>> tracking) {
     this.workspace = workspace.toAbsolutePath().normalize();
     this.hashing = new Hashing(data);
-    this.runCache = new RunCache(home.toAbsolutePath().resolve("cache").resolve("runs"));
+    // next to the data cache versioning uses: a DVC repo's .dvc/cache, else the home's cache
+    Path dvcDir = this.workspace.resolve(".dvc");
+    this.runCache =
+        new RunCache(
+            (Files.isDirectory(dvcDir) ? dvcDir : home.toAbsolutePath())
+                .resolve("cache")
+                .resolve("runs"));
     this.tracking = tracking;
     if (data.isEmpty()) {
       log.info("mlops-versioning is not on the classpath: outputs are hashed but not cached");
