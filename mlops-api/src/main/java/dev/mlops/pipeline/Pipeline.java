@@ -207,13 +207,39 @@ public final class Pipeline {
     return parts.isEmpty() ? "." : String.join("/", parts);
   }
 
-  /** Whether one path is the other or lies inside it (by segments). */
-  static boolean overlaps(String a, String b) {
-    return a.equals(b) || isInside(a, b) || isInside(b, a) || a.equals(".") || b.equals(".");
+  /** The nearest proper ancestor of {@code path} (by segments) that is a key of {@code paths}. */
+  static String ancestorIn(Map<String, ?> paths, String path) {
+    int i = path.lastIndexOf('/');
+    while (i > 0) {
+      String parent = path.substring(0, i);
+      if (paths.containsKey(parent)) {
+        return parent;
+      }
+      i = parent.lastIndexOf('/');
+    }
+    return null;
   }
 
-  static boolean isInside(String child, String parent) {
-    return child.startsWith(parent + "/");
+  /**
+   * Whether {@code path} is, lies inside, or contains a key of the sorted set of {@code paths}
+   * (all normalized, {@code /}-separated).
+   */
+  public static boolean overlapsAny(java.util.NavigableSet<String> paths, String path) {
+    if (path.equals(".") || paths.contains(".")) {
+      return !paths.isEmpty();
+    }
+    if (paths.contains(path)) {
+      return true;
+    }
+    int i = path.lastIndexOf('/');
+    while (i > 0) {
+      if (paths.contains(path.substring(0, i))) {
+        return true;
+      }
+      i = path.lastIndexOf('/', i - 1);
+    }
+    String next = paths.ceiling(path + "/");
+    return next != null && next.startsWith(path + "/");
   }
 
   /** Declares a pipeline. Not thread-safe; validated at {@link #build()}. */
@@ -272,43 +298,39 @@ public final class Pipeline {
         throw new InvalidInputException(
             "pipeline " + name, "no stages", "at least one stage(name, s -> ...)");
       }
-      // every output, base-relative, with its stage
-      List<String[]> outs = new ArrayList<>();
+      // every output, base-relative, with its stage; sorted so that checks are O(n log n)
+      TreeMap<String, String> outs = new TreeMap<>();
       for (Stage s : stages.values()) {
         for (Output o : s.outputs()) {
-          outs.add(new String[] {resolve(s, o.path()), s.name()});
-        }
-      }
-      for (int i = 0; i < outs.size(); i++) {
-        for (int j = i + 1; j < outs.size(); j++) {
-          String[] a = outs.get(i);
-          String[] b = outs.get(j);
-          if (a[0].equals(b[0])) {
+          String path = resolve(s, o.path());
+          String other = outs.put(path, s.name());
+          if (other != null) {
             throw new InvalidInputException(
                 "outs",
-                a[0],
+                path,
                 "each output produced by one stage only, but stages '"
-                    + a[1]
+                    + other
                     + "' and '"
-                    + b[1]
+                    + s.name()
                     + "' both declare it");
           }
-          if (isInside(a[0], b[0]) || isInside(b[0], a[0])) {
-            String[] inner = isInside(a[0], b[0]) ? a : b;
-            String[] outer = inner == a ? b : a;
-            throw new InvalidInputException(
-                "outs",
-                inner[0],
-                "no output inside another output, but '"
-                    + inner[0]
-                    + "' of stage '"
-                    + inner[1]
-                    + "' lies inside '"
-                    + outer[0]
-                    + "' of stage '"
-                    + outer[1]
-                    + "'");
-          }
+        }
+      }
+      for (Map.Entry<String, String> o : outs.entrySet()) {
+        String outer = ancestorIn(outs, o.getKey());
+        if (outer != null) {
+          throw new InvalidInputException(
+              "outs",
+              o.getKey(),
+              "no output inside another output, but '"
+                  + o.getKey()
+                  + "' of stage '"
+                  + o.getValue()
+                  + "' lies inside '"
+                  + outer
+                  + "' of stage '"
+                  + outs.get(outer)
+                  + "'");
         }
       }
       Map<String, Set<String>> up = new LinkedHashMap<>();
@@ -316,22 +338,31 @@ public final class Pipeline {
         Set<String> u = new LinkedHashSet<>();
         for (String d : s.deps()) {
           String dep = resolve(s, d);
-          for (String[] o : outs) {
-            if (overlaps(dep, o[0])) {
-              if (o[1].equals(s.name())) {
-                throw new InvalidInputException(
-                    "deps",
-                    dep,
-                    "no stage depending on its own output, but stage '"
-                        + s.name()
-                        + "' has it as dep and output (cycle: "
-                        + s.name()
-                        + " -> "
-                        + s.name()
-                        + ")");
-              }
-              u.add(o[1]);
+          List<String> producers = new ArrayList<>();
+          if (outs.containsKey(dep)) {
+            producers.add(outs.get(dep));
+          }
+          String outer = ancestorIn(outs, dep);
+          if (outer != null) {
+            producers.add(outs.get(outer));
+          }
+          String from = dep.equals(".") ? "" : dep + "/";
+          String to = dep.equals(".") ? "\uffff" : dep + "0"; // '0' follows '/'
+          producers.addAll(outs.subMap(from, to).values());
+          for (String producer : producers) {
+            if (producer.equals(s.name())) {
+              throw new InvalidInputException(
+                  "deps",
+                  dep,
+                  "no stage depending on its own output, but stage '"
+                      + s.name()
+                      + "' has it as dep and output (cycle: "
+                      + s.name()
+                      + " -> "
+                      + s.name()
+                      + ")");
             }
+            u.add(producer);
           }
         }
         up.put(s.name(), u);

@@ -39,7 +39,7 @@ final class LockFile {
     }
     Yaml.Doc doc;
     try {
-      doc = Yaml.read(file);
+      doc = Yaml.read(file, false);
     } catch (RuntimeException e) {
       throw new StoreException("cannot read lock file " + file + ": " + e.getMessage(), e);
     }

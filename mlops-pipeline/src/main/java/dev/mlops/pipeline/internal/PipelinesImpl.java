@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +127,7 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
   public PipelineStatus status(Pipeline pipeline) {
     ensureOpen();
     Path base = base(pipeline);
-    Map<String, Map<String, Object>> lock = LockFile.read(base.resolve("dvc.lock"));
+    Map<String, Map<String, Object>> lock = readLockCached(base.resolve("dvc.lock"));
     Detector d = new Detector(hashing);
     Map<String, List<String>> stale = new LinkedHashMap<>();
     for (String name : pipeline.topologicalOrder()) {
@@ -140,8 +139,32 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
     return new Status(stale, warnings(pipeline, base));
   }
 
+  private record CachedLock(
+      long size, long mtimeNanos, Object fileKey, Map<String, Map<String, Object>> entries) {}
+
+  private final Map<Path, CachedLock> lockCache = new ConcurrentHashMap<>();
+
+  /** The lock file's entries, re-parsed only when its size, mtime or inode changed. Read-only. */
+  private Map<String, Map<String, Object>> readLockCached(Path file) {
+    java.nio.file.attribute.BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    } catch (java.io.IOException e) {
+      lockCache.remove(file);
+      return Map.of();
+    }
+    long mtime = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    CachedLock c = lockCache.get(file);
+    if (c != null && c.size == a.size() && c.mtimeNanos == mtime && Objects.equals(c.fileKey, a.fileKey())) {
+      return c.entries;
+    }
+    Map<String, Map<String, Object>> entries = LockFile.read(file);
+    lockCache.put(file, new CachedLock(a.size(), mtime, a.fileKey(), entries));
+    return entries;
+  }
+
   private static List<String> warnings(Pipeline p, Path base) {
-    Set<String> produced = new HashSet<>();
+    java.util.TreeSet<String> produced = new java.util.TreeSet<>();
     for (Stage s : p.stages().values()) {
       for (Output o : s.outputs()) {
         produced.add(Pipeline.resolve(s, o.path()));
@@ -151,8 +174,7 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
     for (Stage s : p.stages().values()) {
       for (String dep : s.deps()) {
         String r = Pipeline.resolve(s, dep);
-        boolean fromStage = produced.stream().anyMatch(o -> Repro.overlaps(o, r));
-        if (!fromStage && !Files.exists(Detector.where(base, s).abs(dep))) {
+        if (!Files.exists(Detector.where(base, s).abs(dep)) && !Pipeline.overlapsAny(produced, r)) {
           w.add("stage " + s.name() + ": dep " + dep + " does not exist and no stage produces it");
         }
       }

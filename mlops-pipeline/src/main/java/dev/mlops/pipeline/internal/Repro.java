@@ -116,7 +116,7 @@ final class Repro {
 
   /** Deps produced by nothing must exist; params keys must exist. Nothing has run yet. */
   private void validate() {
-    Set<String> produced = new HashSet<>();
+    java.util.TreeSet<String> produced = new java.util.TreeSet<>();
     for (Stage s : pipeline.stages().values()) {
       for (Output o : s.outputs()) {
         produced.add(Pipeline.resolve(s, o.path()));
@@ -130,8 +130,7 @@ final class Repro {
       Detector.Where w = Detector.where(base, s);
       for (String dep : s.deps()) {
         String r = Pipeline.resolve(s, dep);
-        boolean fromStage = produced.stream().anyMatch(o -> overlaps(o, r));
-        if (!fromStage && !Files.exists(w.abs(dep))) {
+        if (!Files.exists(w.abs(dep)) && !Pipeline.overlapsAny(produced, r)) {
           throw new InvalidInputException(
               "deps of stage " + name,
               dep,
@@ -151,10 +150,6 @@ final class Repro {
         }
       }
     }
-  }
-
-  static boolean overlaps(String a, String b) {
-    return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
   }
 
   void cancel() {
@@ -513,7 +508,9 @@ final class Repro {
           return err;
         }
         if (p.exitValue() != 0) {
-          return "command exited with " + p.exitValue() + ": " + cmd;
+          return isCancelled()
+              ? "cancelled"
+              : "command exited with " + p.exitValue() + ": " + cmd;
         }
       } finally {
         processes.remove(p);

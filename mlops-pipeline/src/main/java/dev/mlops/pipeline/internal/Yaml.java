@@ -52,6 +52,11 @@ final class Yaml {
   private Yaml() {}
 
   static Doc read(Path file) {
+    return read(file, true);
+  }
+
+  /** Reads a file; without {@code lines}, key lines are not recorded (faster, for lock files). */
+  static Doc read(Path file, boolean lines) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -60,19 +65,23 @@ final class Yaml {
     } catch (IOException e) {
       throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    return parse(file, text);
+    return parse(file, text, lines);
   }
 
   static Doc parse(Path file, String text) {
-    Map<String, Integer> lines = new HashMap<>();
+    return parse(file, text, true);
+  }
+
+  static Doc parse(Path file, String text, boolean trackLines) {
+    Map<String, Integer> lines = trackLines ? new HashMap<>() : null;
     try (Reader r = new java.io.StringReader(text);
         JsonParser p = FACTORY.createParser(r)) {
       JsonToken t = p.nextToken();
       if (t == null) {
-        return new Doc(file, null, lines);
+        return new Doc(file, null, lines == null ? Map.of() : lines);
       }
       Object root = value(p, "", lines, file);
-      return new Doc(file, root, lines);
+      return new Doc(file, root, lines == null ? Map.of() : lines);
     } catch (IOException e) {
       throw new InvalidInputException(
           String.valueOf(file), firstLine(e.getMessage()), "valid YAML", e);
@@ -96,13 +105,17 @@ final class Yaml {
           Map<String, Object> m = new LinkedHashMap<>();
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
-            String child = path.isEmpty() ? key : path + "/" + key;
-            int line = p.currentTokenLocation().getLineNr();
+            String child = lines == null ? "" : path.isEmpty() ? key : path + "/" + key;
             if (m.containsKey(key)) {
+              int line = p.currentTokenLocation().getLineNr();
               throw new InvalidInputException(
-                  file + ":" + line + " " + child.replace('/', '.'), key, "each key once");
+                  file + ":" + line + " " + (path.isEmpty() ? key : path + "/" + key).replace('/', '.'),
+                  key,
+                  "each key once");
             }
-            lines.put(child, line);
+            if (lines != null) {
+              lines.put(child, p.currentTokenLocation().getLineNr());
+            }
             p.nextToken();
             m.put(key, value(p, child, lines, file));
           }
@@ -113,8 +126,10 @@ final class Yaml {
           List<Object> l = new ArrayList<>();
           int i = 0;
           while (p.nextToken() != JsonToken.END_ARRAY) {
-            String child = path + "[" + i++ + "]";
-            lines.put(child, p.currentTokenLocation().getLineNr());
+            String child = lines == null ? "" : path + "[" + i++ + "]";
+            if (lines != null) {
+              lines.put(child, p.currentTokenLocation().getLineNr());
+            }
             l.add(value(p, child, lines, file));
           }
           return l;
