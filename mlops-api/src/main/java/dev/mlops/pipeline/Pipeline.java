@@ -94,7 +94,9 @@ public final class Pipeline {
   public static Pipeline load(Path dvcYaml) {
     Objects.requireNonNull(dvcYaml, "dvcYaml");
     for (ClassLoader cl :
-        new ClassLoader[] {Pipeline.class.getClassLoader(), Thread.currentThread().getContextClassLoader()}) {
+        new ClassLoader[] {
+          Pipeline.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
       if (cl == null) {
         continue;
       }
@@ -221,8 +223,8 @@ public final class Pipeline {
   }
 
   /**
-   * Whether {@code path} is, lies inside, or contains a key of the sorted set of {@code paths}
-   * (all normalized, {@code /}-separated).
+   * Whether {@code path} is, lies inside, or contains a key of the sorted set of {@code paths} (all
+   * normalized, {@code /}-separated).
    */
   public static boolean overlapsAny(java.util.NavigableSet<String> paths, String path) {
     if (path.equals(".") || paths.contains(".")) {
@@ -386,11 +388,12 @@ public final class Pipeline {
         }
       }
       PriorityQueue<String> ready = new PriorityQueue<>((a, b) -> index.get(a) - index.get(b));
-      indegree.forEach((s, d) -> {
-        if (d == 0) {
-          ready.add(s);
-        }
-      });
+      indegree.forEach(
+          (s, d) -> {
+            if (d == 0) {
+              ready.add(s);
+            }
+          });
       List<String> order = new ArrayList<>();
       while (!ready.isEmpty()) {
         String s = ready.poll();

@@ -23,9 +23,8 @@ public interface Pipelines {
 
   /**
    * Runs the selected stale stages in topological order, independent ones in parallel, caching
-   * outputs and updating the lock file after each successful stage. Blocks until done;
-   * interrupting the calling thread cancels. A failed stage does not throw: see {@link
-   * PipelineRun#succeeded()}.
+   * outputs and updating the lock file after each successful stage. Blocks until done; interrupting
+   * the calling thread cancels. A failed stage does not throw: see {@link PipelineRun#succeeded()}.
    *
    * @throws dev.mlops.InvalidInputException if a dep is produced by nothing and does not exist, a
    *     target is unknown, or a params key is missing, before anything runs

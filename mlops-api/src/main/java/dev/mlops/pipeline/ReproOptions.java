@@ -22,7 +22,16 @@ import java.util.Set;
 public final class ReproOptions {
   private static final ReproOptions DEFAULTS =
       new ReproOptions(
-          1, 0, Duration.ofSeconds(1), null, false, false, List.of(), false, false, true,
+          1,
+          0,
+          Duration.ofSeconds(1),
+          null,
+          false,
+          false,
+          List.of(),
+          false,
+          false,
+          true,
           ProgressListener.NONE);
 
   private final int parallelism;
@@ -75,8 +84,17 @@ public final class ReproOptions {
       throw new InvalidInputException("parallelism", n, "at least 1");
     }
     return new ReproOptions(
-        n, retries, retryBackoff, timeout, force, dryRun, targets, downstream, singleItem,
-        runCache, listener);
+        n,
+        retries,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
   /** How many times a failed stage is tried again (0 = no retry). */
@@ -85,8 +103,17 @@ public final class ReproOptions {
       throw new InvalidInputException("retries", n, "0 or more");
     }
     return new ReproOptions(
-        parallelism, n, retryBackoff, timeout, force, dryRun, targets, downstream, singleItem,
-        runCache, listener);
+        parallelism,
+        n,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
   /** The wait before the first retry; doubled before each further retry. */
@@ -95,8 +122,17 @@ public final class ReproOptions {
       throw new InvalidInputException("retryBackoff", backoff, "a duration of zero or more");
     }
     return new ReproOptions(
-        parallelism, retries, backoff, timeout, force, dryRun, targets, downstream, singleItem,
-        runCache, listener);
+        parallelism,
+        retries,
+        backoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
   /**
@@ -108,22 +144,49 @@ public final class ReproOptions {
       throw new InvalidInputException("timeout", timeout, "a positive duration");
     }
     return new ReproOptions(
-        parallelism, retries, retryBackoff, timeout, force, dryRun, targets, downstream,
-        singleItem, runCache, listener);
+        parallelism,
+        retries,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
   /** Run the selected stages even when they are up to date (and skip the run cache). */
   public ReproOptions force(boolean force) {
     return new ReproOptions(
-        parallelism, retries, retryBackoff, timeout, force, dryRun, targets, downstream,
-        singleItem, runCache, listener);
+        parallelism,
+        retries,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
   /** Decide what would run, run nothing, write nothing. */
   public ReproOptions dryRun(boolean dryRun) {
     return new ReproOptions(
-        parallelism, retries, retryBackoff, timeout, force, dryRun, targets, downstream,
-        singleItem, runCache, listener);
+        parallelism,
+        retries,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
   /**
@@ -140,36 +203,84 @@ public final class ReproOptions {
       t.add(s);
     }
     return new ReproOptions(
-        parallelism, retries, retryBackoff, timeout, force, dryRun, List.copyOf(t), downstream,
-        singleItem, runCache, listener);
+        parallelism,
+        retries,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        List.copyOf(t),
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
-  /** With targets: run the targets and every stage downstream of them (like {@code dvc repro --downstream}). */
+  /**
+   * With targets: run the targets and every stage downstream of them (like {@code dvc repro
+   * --downstream}).
+   */
   public ReproOptions downstream(boolean downstream) {
     return new ReproOptions(
-        parallelism, retries, retryBackoff, timeout, force, dryRun, targets, downstream,
-        singleItem, runCache, listener);
+        parallelism,
+        retries,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
   /** With targets: run only the targets, not their upstream stages ({@code --single-item}). */
   public ReproOptions singleItem(boolean singleItem) {
     return new ReproOptions(
-        parallelism, retries, retryBackoff, timeout, force, dryRun, targets, downstream,
-        singleItem, runCache, listener);
+        parallelism,
+        retries,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
   /** Whether changed stages may be restored from the run cache (default true). */
   public ReproOptions runCache(boolean runCache) {
     return new ReproOptions(
-        parallelism, retries, retryBackoff, timeout, force, dryRun, targets, downstream,
-        singleItem, runCache, listener);
+        parallelism,
+        retries,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        listener);
   }
 
   /** Receives progress: task "repro <pipeline>", done/total in stages. */
   public ReproOptions listener(ProgressListener listener) {
     return new ReproOptions(
-        parallelism, retries, retryBackoff, timeout, force, dryRun, targets, downstream,
-        singleItem, runCache, Objects.requireNonNull(listener, "listener"));
+        parallelism,
+        retries,
+        retryBackoff,
+        timeout,
+        force,
+        dryRun,
+        targets,
+        downstream,
+        singleItem,
+        runCache,
+        Objects.requireNonNull(listener, "listener"));
   }
 
   public int parallelism() {
@@ -219,9 +330,26 @@ public final class ReproOptions {
 
   @Override
   public String toString() {
-    return "ReproOptions{parallelism=" + parallelism + ", retries=" + retries + ", retryBackoff="
-        + retryBackoff + ", timeout=" + timeout + ", force=" + force + ", dryRun=" + dryRun
-        + ", targets=" + targets + ", downstream=" + downstream + ", singleItem=" + singleItem
-        + ", runCache=" + runCache + "}";
+    return "ReproOptions{parallelism="
+        + parallelism
+        + ", retries="
+        + retries
+        + ", retryBackoff="
+        + retryBackoff
+        + ", timeout="
+        + timeout
+        + ", force="
+        + force
+        + ", dryRun="
+        + dryRun
+        + ", targets="
+        + targets
+        + ", downstream="
+        + downstream
+        + ", singleItem="
+        + singleItem
+        + ", runCache="
+        + runCache
+        + "}";
   }
 }

@@ -177,7 +177,8 @@ public final class Schedule {
     if (interval != null) {
       return after.plus(interval);
     }
-    ZonedDateTime t = after.withZoneSameInstant(zone).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+    ZonedDateTime t =
+        after.withZoneSameInstant(zone).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
     ZonedDateTime limit = t.plusYears(5);
     while (t.isBefore(limit)) {
       if (!months.get(t.getMonthValue())) {
@@ -198,7 +199,8 @@ public final class Schedule {
       }
       return t;
     }
-    throw new InvalidInputException("cron", expression, "an expression that fires (e.g. not Feb 30)");
+    throw new InvalidInputException(
+        "cron", expression, "an expression that fires (e.g. not Feb 30)");
   }
 
   private boolean dayMatches(ZonedDateTime t) {

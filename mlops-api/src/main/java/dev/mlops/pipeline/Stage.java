@@ -131,8 +131,15 @@ public final class Stage {
 
   @Override
   public String toString() {
-    return "Stage{" + name + ", " + (isJava() ? identity() : "cmd=" + cmd) + ", deps=" + deps
-        + ", outs=" + outputs + "}";
+    return "Stage{"
+        + name
+        + ", "
+        + (isJava() ? identity() : "cmd=" + cmd)
+        + ", deps="
+        + deps
+        + ", outs="
+        + outputs
+        + "}";
   }
 
   /**
@@ -311,8 +318,7 @@ public final class Stage {
 
     private void requireText(String field, String value) {
       if (value == null || value.isBlank()) {
-        throw new InvalidInputException(
-            field + " of stage " + name, value, "a non-empty value");
+        throw new InvalidInputException(field + " of stage " + name, value, "a non-empty value");
       }
     }
   }

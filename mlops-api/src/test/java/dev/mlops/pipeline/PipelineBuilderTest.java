@@ -28,7 +28,8 @@ class PipelineBuilderTest {
                     .params("train.lr")
                     .outs("model.bin")
                     .metrics("metrics.json"))
-        .stage("evaluate", s -> s.cmd("eval").deps("model.bin", "data/prepared/test.csv").outs("eval"))
+        .stage(
+            "evaluate", s -> s.cmd("eval").deps("model.bin", "data/prepared/test.csv").outs("eval"))
         .build();
   }
 
@@ -43,17 +44,24 @@ class PipelineBuilderTest {
     Stage train = p.stage("train");
     assertThat(train.isJava()).isTrue();
     assertThat(train.identity()).isEqualTo("java:0");
-    assertThat(train.params()).containsExactly(new ParamsDependency("params.yaml", List.of("train.lr")));
-    assertThat(train.outputs(Output.Kind.METRIC)).extracting(Output::path).containsExactly("metrics.json");
+    assertThat(train.params())
+        .containsExactly(new ParamsDependency("params.yaml", List.of("train.lr")));
+    assertThat(train.outputs(Output.Kind.METRIC))
+        .extracting(Output::path)
+        .containsExactly("metrics.json");
     assertThat(p.dir()).isEmpty();
-    assertThatThrownBy(() -> p.stage("nope")).isInstanceOf(NotFoundException.class).hasMessageContaining("prepare");
+    assertThatThrownBy(() -> p.stage("nope"))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("prepare");
   }
 
   @Test
   void mermaidListsNodesAndEdges() {
     String m = churn().toMermaid();
     assertThat(m).startsWith("flowchart TD\n");
-    assertThat(m).contains("\tnode1[\"prepare\"]", "\tnode2[\"train\"]", "\tnode1-->node2", "\tnode2-->node3");
+    assertThat(m)
+        .contains(
+            "\tnode1[\"prepare\"]", "\tnode2[\"train\"]", "\tnode1-->node2", "\tnode2-->node3");
   }
 
   @Test
@@ -73,7 +81,10 @@ class PipelineBuilderTest {
   @Test
   void selfDependencyIsACycle() {
     assertThatThrownBy(
-            () -> Pipeline.builder("p").stage("a", s -> s.cmd("x").deps("a.txt").outs("a.txt")).build())
+            () ->
+                Pipeline.builder("p")
+                    .stage("a", s -> s.cmd("x").deps("a.txt").outs("a.txt"))
+                    .build())
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("a -> a");
   }
@@ -114,17 +125,22 @@ class PipelineBuilderTest {
     assertThatThrownBy(() -> Pipeline.builder("p").stage("a", s -> s.cmd("x").run(c -> {})).build())
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("not both");
-    assertThatThrownBy(() -> Pipeline.builder("p").build()).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> Pipeline.builder("p").build())
+        .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(
             () -> Pipeline.builder("p").stage("a", s -> s.cmd("x")).stage("a", s -> s.cmd("y")))
         .isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> Pipeline.builder("p").stage("a", s -> s.cmd("x").deps("/etc/passwd")).build())
+    assertThatThrownBy(
+            () -> Pipeline.builder("p").stage("a", s -> s.cmd("x").deps("/etc/passwd")).build())
         .isInstanceOf(InvalidInputException.class);
   }
 
   @Test
   void resolveNormalizesAgainstWdir() {
-    Pipeline p = Pipeline.builder("p").stage("a", s -> s.cmd("x").wdir("sub").deps("../data/./x.csv").outs("o")).build();
+    Pipeline p =
+        Pipeline.builder("p")
+            .stage("a", s -> s.cmd("x").wdir("sub").deps("../data/./x.csv").outs("o"))
+            .build();
     Stage a = p.stage("a");
     assertThat(Pipeline.resolve(a, "../data/./x.csv")).isEqualTo("data/x.csv");
     assertThat(Pipeline.resolve(a, "o")).isEqualTo("sub/o");
@@ -167,10 +183,13 @@ class PipelineBuilderTest {
     assertThat(order).as("seed %d", seed).hasSize(n).doesNotHaveDuplicates();
     for (int i = 0; i < n; i++) {
       for (int j : deps.get(i)) {
-        assertThat(order.indexOf("s" + j)).as("seed %d: s%d before s%d", seed, j, i).isLessThan(order.indexOf("s" + i));
+        assertThat(order.indexOf("s" + j))
+            .as("seed %d: s%d before s%d", seed, j, i)
+            .isLessThan(order.indexOf("s" + i));
       }
     }
-    // close a cycle: pick a path end -> start by adding a dep from a root-ish stage onto a descendant
+    // close a cycle: pick a path end -> start by adding a dep from a root-ish stage onto a
+    // descendant
     int from = -1;
     int to = -1;
     for (int i = n - 1; i >= 0 && from < 0; i--) {

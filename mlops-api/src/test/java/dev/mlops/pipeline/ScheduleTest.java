@@ -10,7 +10,8 @@ import java.time.ZonedDateTime;
 import org.junit.jupiter.api.Test;
 
 class ScheduleTest {
-  private static final ZonedDateTime T = ZonedDateTime.of(2026, 11, 26, 12, 34, 56, 0, ZoneOffset.UTC);
+  private static final ZonedDateTime T =
+      ZonedDateTime.of(2026, 11, 26, 12, 34, 56, 0, ZoneOffset.UTC);
 
   @Test
   void dailyAtThree() {
@@ -37,13 +38,17 @@ class ScheduleTest {
   @Test
   void everyAddsTheInterval() {
     assertThat(Schedule.every(Duration.ofMinutes(5)).next(T)).isEqualTo(T.plusMinutes(5));
-    assertThatThrownBy(() -> Schedule.every(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> Schedule.every(Duration.ZERO))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test
   void badExpressionsAreRejected() {
-    for (String bad : new String[] {"", "* * *", "60 * * * *", "* 24 * * *", "0 0 31 2 *x", "a b c d e"}) {
-      assertThatThrownBy(() -> Schedule.cron(bad, ZoneOffset.UTC)).as(bad).isInstanceOf(InvalidInputException.class);
+    for (String bad :
+        new String[] {"", "* * *", "60 * * * *", "* 24 * * *", "0 0 31 2 *x", "a b c d e"}) {
+      assertThatThrownBy(() -> Schedule.cron(bad, ZoneOffset.UTC))
+          .as(bad)
+          .isInstanceOf(InvalidInputException.class);
     }
     assertThatThrownBy(() -> Schedule.cron("0 0 30 2 *", ZoneOffset.UTC).next(T))
         .isInstanceOf(InvalidInputException.class);

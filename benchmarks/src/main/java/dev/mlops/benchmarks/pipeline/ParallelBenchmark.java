@@ -43,11 +43,22 @@ public final class ParallelBenchmark {
       }
       double ideal = n * Double.parseDouble(sleep) / 2;
       System.out.println();
-      System.out.printf(Locale.ROOT, "%-40s %10s %12s%n", n + " independent 'sleep " + sleep + "' stages", "wall s", "ratio");
+      System.out.printf(
+          Locale.ROOT,
+          "%-40s %10s %12s%n",
+          n + " independent 'sleep " + sleep + "' stages",
+          "wall s",
+          "ratio");
       System.out.printf(Locale.ROOT, "%-40s %10.2f %12s%n", "repro parallelism(1)", p1, "1.00");
       System.out.printf(Locale.ROOT, "%-40s %10.2f %12.3f%n", "repro parallelism(2)", p2, p2 / p1);
-      System.out.printf(Locale.ROOT, "%-40s %10.2f %12.3f%n", "xargs -P2 sleep (machine's limit)", xargs, xargs / p1);
-      System.out.printf(Locale.ROOT, "%-40s %10.2f %12.3f%n", "ideal (n x sleep / 2)", ideal, ideal / p1);
+      System.out.printf(
+          Locale.ROOT,
+          "%-40s %10.2f %12.3f%n",
+          "xargs -P2 sleep (machine's limit)",
+          xargs,
+          xargs / p1);
+      System.out.printf(
+          Locale.ROOT, "%-40s %10.2f %12.3f%n", "ideal (n x sleep / 2)", ideal, ideal / p1);
       System.out.printf(Locale.ROOT, "parallelism(2) vs xargs -P2: %.3fx%n", p2 / xargs);
     } finally {
       StatusBenchmark.deleteTree(dir);
@@ -56,7 +67,8 @@ public final class ParallelBenchmark {
 
   private static double wall(Mlops m, Pipeline p, int parallelism) {
     long a = System.nanoTime();
-    PipelineRun r = m.pipelines().repro(p, ReproOptions.defaults().parallelism(parallelism).force(true));
+    PipelineRun r =
+        m.pipelines().repro(p, ReproOptions.defaults().parallelism(parallelism).force(true));
     double s = (System.nanoTime() - a) / 1e9;
     if (!r.succeeded()) {
       throw new IllegalStateException("repro failed: " + r.stages());

@@ -7,7 +7,6 @@ import dev.mlops.versioning.DataVersion;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,32 +82,35 @@ final class Detector {
     if (!s.identity().equals(lockCmd(lock.get("cmd")))) {
       reasons.add("cmd changed");
     }
-    Map<String, Map<String, Object>> lockDeps = byPath(lock.get("deps"));
-    Set<String> seen = new HashSet<>();
+    Map<String, Map<?, ?>> lockDeps = byPath(lock.get("deps"));
     for (String dep : s.deps()) {
-      seen.add(dep);
       Optional<DataVersion> v = hashing.hash(w.abs(dep));
       if (v.isEmpty()) {
         reasons.add("dep " + dep + " missing");
         continue;
       }
-      Map<String, Object> recorded = lockDeps.get(dep);
+      Map<?, ?> recorded = lockDeps.get(dep);
       if (recorded == null || !v.get().md5().equals(String.valueOf(recorded.get("md5")))) {
         reasons.add("dep " + dep + " changed");
       }
     }
     for (String recorded : lockDeps.keySet()) {
-      if (!seen.contains(recorded)) {
+      if (!s.deps().contains(recorded)) {
         reasons.add("dep " + recorded + " removed");
       }
     }
     List<String> missing = new ArrayList<>();
-    Map<String, Map<String, Object>> current = paramValues(w, s, missing);
+    Map<String, Map<String, Object>> current =
+        s.params().isEmpty() ? Map.of() : paramValues(w, s, missing);
     reasons.addAll(missing);
-    Map<?, ?> lockParams = lock.get("params") instanceof Map ? (Map<?, ?>) lock.get("params") : Map.of();
+    Map<?, ?> lockParams =
+        lock.get("params") instanceof Map ? (Map<?, ?>) lock.get("params") : Map.of();
     for (ParamsDependency pd : s.params()) {
       Map<String, Object> now = current.getOrDefault(pd.file(), Map.of());
-      Map<?, ?> then = lockParams.get(pd.file()) instanceof Map ? (Map<?, ?>) lockParams.get(pd.file()) : Map.of();
+      Map<?, ?> then =
+          lockParams.get(pd.file()) instanceof Map
+              ? (Map<?, ?>) lockParams.get(pd.file())
+              : Map.of();
       String prefix = pd.file().equals(ParamsDependency.DEFAULT_FILE) ? "" : pd.file() + ":";
       Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
       if (pd.wholeFile()) {
@@ -123,14 +125,14 @@ final class Detector {
         }
       }
     }
-    Map<String, Map<String, Object>> lockOuts = byPath(lock.get("outs"));
+    Map<String, Map<?, ?>> lockOuts = byPath(lock.get("outs"));
     for (Output o : s.outputs()) {
       Optional<DataVersion> v = hashing.hash(w.abs(o.path()));
       if (v.isEmpty()) {
         reasons.add("out " + o.path() + " missing");
         continue;
       }
-      Map<String, Object> recorded = lockOuts.get(o.path());
+      Map<?, ?> recorded = lockOuts.get(o.path());
       if (recorded == null || !v.get().md5().equals(String.valueOf(recorded.get("md5")))) {
         reasons.add("out " + o.path() + " changed");
       } else if (o.cache() && hashing.caching() && !hashing.isCached(v.get())) {
@@ -174,15 +176,14 @@ final class Detector {
     return String.valueOf(cmd);
   }
 
-  static Map<String, Map<String, Object>> byPath(Object list) {
-    Map<String, Map<String, Object>> m = new LinkedHashMap<>();
-    if (list instanceof List) {
-      for (Object o : (List<?>) list) {
-        if (o instanceof Map) {
-          Map<String, Object> e = new LinkedHashMap<>();
-          ((Map<?, ?>) o).forEach((k, v) -> e.put(String.valueOf(k), v));
-          m.put(String.valueOf(e.get("path")), e);
-        }
+  static Map<String, Map<?, ?>> byPath(Object list) {
+    if (!(list instanceof List) || ((List<?>) list).isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Map<?, ?>> m = new java.util.HashMap<>();
+    for (Object o : (List<?>) list) {
+      if (o instanceof Map) {
+        m.put(String.valueOf(((Map<?, ?>) o).get("path")), (Map<?, ?>) o);
       }
     }
     return m;

@@ -1,6 +1,5 @@
 package dev.mlops.pipeline.internal;
 
-import dev.mlops.InvalidInputException;
 import dev.mlops.pipeline.Output;
 import dev.mlops.pipeline.ParamsDependency;
 import dev.mlops.pipeline.Pipeline;
@@ -24,8 +23,18 @@ public final class DvcYamlLoader implements PipelineLoader {
       Set.of("stages", "vars", "params", "metrics", "plots", "artifacts", "datasets");
   private static final Set<String> STAGE =
       Set.of(
-          "cmd", "wdir", "deps", "params", "outs", "metrics", "plots", "frozen", "always_changed",
-          "meta", "desc", "vars");
+          "cmd",
+          "wdir",
+          "deps",
+          "params",
+          "outs",
+          "metrics",
+          "plots",
+          "frozen",
+          "always_changed",
+          "meta",
+          "desc",
+          "vars");
   private static final Set<String> OUT_FLAGS = Set.of("cache", "persist", "remote", "push", "desc");
   private static final Set<String> PLOT_FLAGS =
       Set.of("x", "y", "template", "title", "x_label", "y_label", "header");
@@ -35,8 +44,7 @@ public final class DvcYamlLoader implements PipelineLoader {
     Path file = dvcYaml.toAbsolutePath().normalize();
     Yaml.Doc doc = Yaml.read(file);
     Path dir = file.getParent();
-    String name =
-        dir.getFileName() == null ? "pipeline" : dir.getFileName().toString();
+    String name = dir.getFileName() == null ? "pipeline" : dir.getFileName().toString();
     return load(doc, name);
   }
 
@@ -225,8 +233,7 @@ public final class DvcYamlLoader implements PipelineLoader {
               .forEach(
                   (file, keys) ->
                       s.paramsFrom(
-                          Vars.relative(wdirAbs, dir.resolve(file)),
-                          keys.toArray(new String[0])));
+                          Vars.relative(wdirAbs, dir.resolve(file)), keys.toArray(new String[0])));
           outputs(doc, s, d.get("outs"), path + "/outs", Output.Kind.OUT);
           outputs(doc, s, d.get("metrics"), path + "/metrics", Output.Kind.METRIC);
           outputs(doc, s, d.get("plots"), path + "/plots", Output.Kind.PLOT);
@@ -386,7 +393,9 @@ public final class DvcYamlLoader implements PipelineLoader {
           int colon = spec.indexOf(':');
           String file = colon < 0 ? spec : spec.substring(0, colon);
           List<String> keys = colon < 0 ? null : List.of(spec.substring(colon + 1).split(","));
-          if (file.equals(ParamsDependency.DEFAULT_FILE) && keys == null && dir.equals(doc.file().getParent())) {
+          if (file.equals(ParamsDependency.DEFAULT_FILE)
+              && keys == null
+              && dir.equals(doc.file().getParent())) {
             continue; // already loaded first
           }
           loadFile(dir, file, keys, false, p);
@@ -429,7 +438,8 @@ public final class DvcYamlLoader implements PipelineLoader {
           values.put(key, merge(key, (Map<?, ?>) old, (Map<?, ?>) value, path));
           return;
         }
-        if (java.util.Objects.equals(old, value) && java.util.Objects.equals(sources.get(key), source)) {
+        if (java.util.Objects.equals(old, value)
+            && java.util.Objects.equals(sources.get(key), source)) {
           return;
         }
         throw doc.error(path, key, "each vars key defined once (it is already set)");

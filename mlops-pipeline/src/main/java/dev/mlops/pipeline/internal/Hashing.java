@@ -55,10 +55,14 @@ final class Hashing {
     }
     long mtime = a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
     Stat s = stats.get(abs);
-    if (s != null && s.size == a.size() && s.mtimeNanos == mtime && Objects.equals(s.key, a.fileKey())) {
+    if (s != null
+        && s.size == a.size()
+        && s.mtimeNanos == mtime
+        && Objects.equals(s.key, a.fileKey())) {
       return Optional.of(s.version);
     }
-    DataVersion v = data != null ? data.hash(abs) : new DataVersion(abs.toString(), md5(abs), a.size(), null);
+    DataVersion v =
+        data != null ? data.hash(abs) : new DataVersion(abs.toString(), md5(abs), a.size(), null);
     stats.put(abs, new Stat(a.size(), mtime, a.fileKey(), v));
     return Optional.of(v);
   }
@@ -129,7 +133,8 @@ final class Hashing {
     sb.append(']');
     try {
       MessageDigest md = MessageDigest.getInstance("MD5");
-      String md5 = HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+      String md5 =
+          HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
       return new DataVersion(dir.toString(), md5 + ".dir", size[0], entries.size());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -20,8 +20,7 @@ final class Interpolator {
   private final String stagePath;
   private final Map<String, Set<String>> tracked = new LinkedHashMap<>();
 
-  Interpolator(
-      Yaml.Doc doc, DvcYamlLoader.Vars vars, Map<String, Object> local, String stagePath) {
+  Interpolator(Yaml.Doc doc, DvcYamlLoader.Vars vars, Map<String, Object> local, String stagePath) {
     this.doc = doc;
     this.vars = vars;
     this.local = local;

@@ -28,7 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class LockFile {
   static final String SCHEMA = "2.0";
   private static final java.util.regex.Pattern SIMPLE_DOUBLE_QUOTED =
-      java.util.regex.Pattern.compile("(?m)(^\\s*(?:- )?(?:[^\\s\"'#:][^:\\n]*: )?)\"([^\"'\\\\\\n]*)\"$");
+      java.util.regex.Pattern.compile(
+          "(?m)(^\\s*(?:- )?(?:[^\\s\"'#:][^:\\n]*: )?)\"([^\"'\\\\\\n]*)\"$");
 
   private LockFile() {}
 
@@ -76,9 +77,7 @@ final class LockFile {
     root.put("stages", stages);
     try {
       // ruamel (DVC) single-quotes strings that would read as another type; Jackson double-quotes
-      return SIMPLE_DOUBLE_QUOTED
-          .matcher(Yaml.YAML.writeValueAsString(root))
-          .replaceAll("$1'$2'");
+      return SIMPLE_DOUBLE_QUOTED.matcher(Yaml.YAML.writeValueAsString(root)).replaceAll("$1'$2'");
     } catch (JsonProcessingException e) {
       throw new StoreException("cannot serialize dvc.lock: " + e.getOriginalMessage(), e);
     }
@@ -93,7 +92,10 @@ final class LockFile {
     Path dir = file.toAbsolutePath().getParent();
     Path tmp =
         dir.resolve(
-            "." + file.getFileName() + ".tmp" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            "."
+                + file.getFileName()
+                + ".tmp"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
       Files.createDirectories(dir);
       try (FileChannel ch =

@@ -155,7 +155,10 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
     }
     long mtime = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
     CachedLock c = lockCache.get(file);
-    if (c != null && c.size == a.size() && c.mtimeNanos == mtime && Objects.equals(c.fileKey, a.fileKey())) {
+    if (c != null
+        && c.size == a.size()
+        && c.mtimeNanos == mtime
+        && Objects.equals(c.fileKey, a.fileKey())) {
       return c.entries;
     }
     Map<String, Map<String, Object>> entries = LockFile.read(file);
@@ -366,7 +369,8 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
         }
         Semaphore sem = permit(base(pipeline));
         if (!sem.tryAcquire()) {
-          log.info("schedule of {}: previous repro still running, skipping this tick", pipeline.name());
+          log.info(
+              "schedule of {}: previous repro still running, skipping this tick", pipeline.name());
           return;
         }
         Execution ex;

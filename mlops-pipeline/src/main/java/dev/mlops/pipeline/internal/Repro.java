@@ -134,7 +134,8 @@ final class Repro {
           throw new InvalidInputException(
               "deps of stage " + name,
               dep,
-              "an existing file or folder or an output of another stage (" + w.abs(dep)
+              "an existing file or folder or an output of another stage ("
+                  + w.abs(dep)
                   + " does not exist and no stage produces it)");
         }
       }
@@ -142,8 +143,7 @@ final class Repro {
       Detector.paramValues(w, s, missing);
       if (!missing.isEmpty()) {
         boolean producedParams =
-            s.params().stream()
-                .anyMatch(pd -> produced.contains(Pipeline.resolve(s, pd.file())));
+            s.params().stream().anyMatch(pd -> produced.contains(Pipeline.resolve(s, pd.file())));
         if (!producedParams) {
           throw new InvalidInputException(
               "params of stage " + name, String.join("; ", missing), "every listed param present");
@@ -212,14 +212,16 @@ final class Repro {
         }
         results.put(r.stage(), r);
         progress(results.size(), total);
-        boolean failed = r.outcome() == StageOutcome.FAILED
-            || (r.outcome() == StageOutcome.NOT_RUN && !options.dryRun());
+        boolean failed =
+            r.outcome() == StageOutcome.FAILED
+                || (r.outcome() == StageOutcome.NOT_RUN && !options.dryRun());
         if (failed) {
           for (String d : transitiveDownstream(r.stage(), inSelection)) {
             if (resolved.add(d)) {
-              String why = isCancelled() && r.outcome() == StageOutcome.NOT_RUN
-                  ? "cancelled"
-                  : "upstream stage " + r.stage() + " did not succeed";
+              String why =
+                  isCancelled() && r.outcome() == StageOutcome.NOT_RUN
+                      ? "cancelled"
+                      : "upstream stage " + r.stage() + " did not succeed";
               done.add(new StageResult(d, StageOutcome.NOT_RUN, Duration.ZERO, why));
             }
           }
@@ -303,7 +305,12 @@ final class Repro {
             r = runStage(pipeline.stage(stage), lock, bridge, t0);
           } catch (RuntimeException | Error e) {
             log.error("stage {} failed", stage, e);
-            r = new StageResult(stage, StageOutcome.FAILED, Duration.ofNanos(System.nanoTime() - t0), String.valueOf(e.getMessage()));
+            r =
+                new StageResult(
+                    stage,
+                    StageOutcome.FAILED,
+                    Duration.ofNanos(System.nanoTime() - t0),
+                    String.valueOf(e.getMessage()));
           }
           done.add(r);
         });
@@ -334,12 +341,18 @@ final class Repro {
           s.name(),
           StageOutcome.NOT_RUN,
           Duration.ZERO,
-          "dry run: would run (" + (reasons.isEmpty() ? "upstream changed" : String.join(", ", reasons)) + ")");
+          "dry run: would run ("
+              + (reasons.isEmpty() ? "upstream changed" : String.join(", ", reasons))
+              + ")");
     }
     if (reasons.isEmpty()) {
       StageResult r = result(s, StageOutcome.SKIPPED, t0, "up to date");
-      bridge.flatMap(b -> b.child(s.name()))
-          .ifPresent(c -> TrackingBridge.finish(c, s, w, StageOutcome.SKIPPED, recordedOuts(lock.get(s.name()))));
+      bridge
+          .flatMap(b -> b.child(s.name()))
+          .ifPresent(
+              c ->
+                  TrackingBridge.finish(
+                      c, s, w, StageOutcome.SKIPPED, recordedOuts(lock.get(s.name()))));
       return r;
     }
     boolean eligible = options.runCache() && hashing.caching() && RunCache.eligible(s);
@@ -508,9 +521,7 @@ final class Repro {
           return err;
         }
         if (p.exitValue() != 0) {
-          return isCancelled()
-              ? "cancelled"
-              : "command exited with " + p.exitValue() + ": " + cmd;
+          return isCancelled() ? "cancelled" : "command exited with " + p.exitValue() + ": " + cmd;
         }
       } finally {
         processes.remove(p);

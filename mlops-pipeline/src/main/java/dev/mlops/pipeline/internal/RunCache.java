@@ -98,7 +98,8 @@ final class RunCache {
     }
     List<Path> candidates;
     try (Stream<Path> l = Files.list(dir)) {
-      candidates = new ArrayList<>(l.filter(p -> !p.getFileName().toString().startsWith(".")).toList());
+      candidates =
+          new ArrayList<>(l.filter(p -> !p.getFileName().toString().startsWith(".")).toList());
     } catch (IOException e) {
       return Optional.empty();
     }

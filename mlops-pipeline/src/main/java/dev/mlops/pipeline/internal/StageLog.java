@@ -7,8 +7,9 @@ import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
- * The output of one stage: every line goes to SLF4J (logger {@code dev.mlops.pipeline.stage.<name>})
- * and is kept in memory (the last 1 MiB) for {@code PipelineRun.log}. Thread-safe.
+ * The output of one stage: every line goes to SLF4J (logger {@code
+ * dev.mlops.pipeline.stage.<name>}) and is kept in memory (the last 1 MiB) for {@code
+ * PipelineRun.log}. Thread-safe.
  */
 final class StageLog {
   private static final int MAX_CHARS = 1 << 20;

@@ -106,7 +106,10 @@ final class TrackingBridge {
   static void flatten(String prefix, Object node, Map<String, Double> out) {
     if (node instanceof Map) {
       for (Map.Entry<?, ?> e : ((Map<?, ?>) node).entrySet()) {
-        flatten(prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey(), e.getValue(), out);
+        flatten(
+            prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey(),
+            e.getValue(),
+            out);
       }
     } else if (node instanceof List) {
       List<?> l = (List<?>) node;

@@ -109,7 +109,11 @@ final class Yaml {
             if (m.containsKey(key)) {
               int line = p.currentTokenLocation().getLineNr();
               throw new InvalidInputException(
-                  file + ":" + line + " " + (path.isEmpty() ? key : path + "/" + key).replace('/', '.'),
+                  file
+                      + ":"
+                      + line
+                      + " "
+                      + (path.isEmpty() ? key : path + "/" + key).replace('/', '.'),
                   key,
                   "each key once");
             }

@@ -90,7 +90,12 @@ class ChangeDetectionTest {
   void paramMissingAlwaysChangedFrozenAndJavaVersion() throws IOException {
     Pipeline p =
         Pipeline.builder("cd")
-            .stage("j", s -> s.run(ctx -> Files.writeString(ctx.path("j.txt"), ctx.param("train.lr"))).params("train.lr").outs("j.txt"))
+            .stage(
+                "j",
+                s ->
+                    s.run(ctx -> Files.writeString(ctx.path("j.txt"), ctx.param("train.lr")))
+                        .params("train.lr")
+                        .outs("j.txt"))
             .stage("always", s -> s.cmd("date +%N > a.txt").alwaysChanged(true).outs("a.txt"))
             .stage("frozen", s -> s.cmd("exit 1").frozen(true).deps("nowhere.txt").outs("f.txt"))
             .build();
@@ -104,12 +109,19 @@ class ChangeDetectionTest {
 
     Pipeline v2 =
         Pipeline.builder("cd")
-            .stage("j", s -> s.run(ctx -> Files.writeString(ctx.path("j.txt"), "x")).version("2").params("train.lr").outs("j.txt"))
+            .stage(
+                "j",
+                s ->
+                    s.run(ctx -> Files.writeString(ctx.path("j.txt"), "x"))
+                        .version("2")
+                        .params("train.lr")
+                        .outs("j.txt"))
             .build();
     assertThat(pipelines.status(v2).stale().get("j")).containsExactly("cmd changed");
 
     Files.writeString(ws.resolve("params.yaml"), "train:\n  epochs: 3\n");
-    assertThat(pipelines.status(p).stale().get("j")).containsExactly("param train.lr missing from params.yaml");
+    assertThat(pipelines.status(p).stale().get("j"))
+        .containsExactly("param train.lr missing from params.yaml");
     assertThatThrownBy(() -> pipelines.repro(p))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("train.lr");
@@ -135,6 +147,8 @@ class ChangeDetectionTest {
     assertThat(r.stage("copy").outcome()).isEqualTo(StageOutcome.RAN);
     assertThat(r.stage("count").outcome()).isEqualTo(StageOutcome.RAN);
     assertThat(Files.readString(ws.resolve("n.txt")).trim()).isEqualTo("14");
-    assertThat(Files.readString(lock)).contains("cmd: cat in.txt > out.txt").contains("train.lr: 0.01");
+    assertThat(Files.readString(lock))
+        .contains("cmd: cat in.txt > out.txt")
+        .contains("train.lr: 0.01");
   }
 }

@@ -85,20 +85,16 @@ class DvcYamlLoaderTest {
     assertThat(train.desc()).isEqualTo("trains");
     assertThat(train.outputs(Output.Kind.METRIC))
         .containsExactly(new Output("scores.json", Output.Kind.METRIC, false, false));
-    assertThat(train.outputs(Output.Kind.PLOT)).extracting(Output::path).containsExactly("prc.json");
+    assertThat(train.outputs(Output.Kind.PLOT))
+        .extracting(Output::path)
+        .containsExactly("prc.json");
     assertThat(p.upstream("train")).containsExactly("prepare");
   }
 
   @Test
   void unknownKeyNamesFileLineAndKey() {
     assertThatThrownBy(
-            () ->
-                load(
-                    "stages:\n"
-                        + "  train:\n"
-                        + "    cmd: x\n"
-                        + "    outz:\n"
-                        + "    - a\n"))
+            () -> load("stages:\n" + "  train:\n" + "    cmd: x\n" + "    outz:\n" + "    - a\n"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("dvc.yaml:4")
         .hasMessageContaining("stages.train.outz")
@@ -107,7 +103,8 @@ class DvcYamlLoaderTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("dvc.yaml:1")
         .hasMessageContaining("stagez");
-    assertThatThrownBy(() -> load("stages:\n  a:\n    cmd: x\n    outs:\n    - o:\n        cachee: false\n"))
+    assertThatThrownBy(
+            () -> load("stages:\n  a:\n    cmd: x\n    outs:\n    - o:\n        cachee: false\n"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("dvc.yaml:6")
         .hasMessageContaining("cachee");
@@ -123,7 +120,9 @@ class DvcYamlLoaderTest {
 
   @Test
   void varsAndInterpolationTrackParamsFromFiles() throws IOException {
-    Files.writeString(dir.resolve("params.yaml"), "train:\n  lr: 0.01\n  epochs: 10\n  layers: [8, 4]\nmodel: cnn\n");
+    Files.writeString(
+        dir.resolve("params.yaml"),
+        "train:\n  lr: 0.01\n  epochs: 10\n  layers: [8, 4]\nmodel: cnn\n");
     Files.writeString(dir.resolve("extra.yaml"), "data:\n  path: data/raw\n  unused: 1\n");
     Pipeline p =
         load(
@@ -179,12 +178,19 @@ class DvcYamlLoaderTest {
                 + "      outs: [\"model-${key}.pkl\"]\n");
     assertThat(p.stages().keySet())
         .containsExactly(
-            "cleanups@raw1", "cleanups@labels1", "cleanups@raw2", "complex@0", "complex@1",
-            "train@us", "train@gb");
+            "cleanups@raw1",
+            "cleanups@labels1",
+            "cleanups@raw2",
+            "complex@0",
+            "complex@1",
+            "train@us",
+            "train@gb");
     assertThat(p.stage("cleanups@labels1").cmd()).containsExactly("clean.py \"labels1\"");
     assertThat(p.stage("complex@1").cmd()).containsExactly("build linux 3.8");
     assertThat(p.stage("train@gb").cmd()).containsExactly("python train.py gb 15");
-    assertThat(p.stage("train@gb").outputs()).extracting(Output::path).containsExactly("model-gb.pkl");
+    assertThat(p.stage("train@gb").outputs())
+        .extracting(Output::path)
+        .containsExactly("model-gb.pkl");
   }
 
   /** The case of DVC's tests/func/parsing/test_matrix.py. */

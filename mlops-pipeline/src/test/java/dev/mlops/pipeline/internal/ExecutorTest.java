@@ -87,12 +87,16 @@ class ExecutorTest {
     assertThat(r.succeeded()).isTrue();
     assertThat(r.stage("flaky").outcome()).isEqualTo(StageOutcome.RAN);
     assertThat(Files.readAllLines(ws.resolve("attempts.txt"))).hasSize(3);
-    assertThat(r.log("flaky")).contains("attempt 1 of 4 failed", "attempt 2 of 4 failed", "failing");
+    assertThat(r.log("flaky"))
+        .contains("attempt 1 of 4 failed", "attempt 2 of 4 failed", "failing");
 
     Files.delete(ws.resolve("attempts.txt"));
     Pipeline never =
-        Pipeline.builder("retry").stage("never", s -> s.cmd("echo x >> attempts.txt; exit 1").outs("n.txt")).build();
-    PipelineRun f = pipelines.repro(never, ReproOptions.defaults().retries(1).retryBackoff(Duration.ZERO));
+        Pipeline.builder("retry")
+            .stage("never", s -> s.cmd("echo x >> attempts.txt; exit 1").outs("n.txt"))
+            .build();
+    PipelineRun f =
+        pipelines.repro(never, ReproOptions.defaults().retries(1).retryBackoff(Duration.ZERO));
     assertThat(f.succeeded()).isFalse();
     assertThat(f.stage("never").outcome()).isEqualTo(StageOutcome.FAILED);
     assertThat(f.stage("never").message()).contains("exited with 1");
@@ -118,7 +122,8 @@ class ExecutorTest {
                             })
                         .outs("j.txt"))
             .build();
-    PipelineRun r = pipelines.repro(p, ReproOptions.defaults().retries(2).retryBackoff(Duration.ZERO));
+    PipelineRun r =
+        pipelines.repro(p, ReproOptions.defaults().retries(2).retryBackoff(Duration.ZERO));
     assertThat(r.stage("j").outcome()).isEqualTo(StageOutcome.RAN);
     assertThat(calls.get()).isEqualTo(2);
     assertThat(r.log("j")).contains("INFO attempt 1", "IOException: transient", "INFO attempt 2");
@@ -128,7 +133,11 @@ class ExecutorTest {
   void timeoutKillsTheChildProcess() throws Exception {
     Pipeline p =
         Pipeline.builder("t")
-            .stage("slow", s -> s.cmd("sleep 30 & echo $! > child.pid; wait; echo never > out.txt").outs("out.txt"))
+            .stage(
+                "slow",
+                s ->
+                    s.cmd("sleep 30 & echo $! > child.pid; wait; echo never > out.txt")
+                        .outs("out.txt"))
             .build();
     long t0 = System.nanoTime();
     PipelineRun r = pipelines.repro(p, ReproOptions.defaults().timeout(Duration.ofMillis(700)));
@@ -163,7 +172,8 @@ class ExecutorTest {
     assertThat(r.stage("after-bad").message()).contains("bad");
     assertThat(r.stage("good").outcome()).isEqualTo(StageOutcome.RAN);
     assertThat(r.stage("after-good").outcome()).isEqualTo(StageOutcome.RAN);
-    assertThat(LockFile.read(ws.resolve("dvc.lock")).keySet()).containsExactly("good", "after-good");
+    assertThat(LockFile.read(ws.resolve("dvc.lock")).keySet())
+        .containsExactly("good", "after-good");
   }
 
   @Test
@@ -210,9 +220,11 @@ class ExecutorTest {
     assertThat(ws.resolve("c.txt")).doesNotExist();
 
     // upstream up to date, a changed: single item reruns only b; downstream from a reruns a, b, c
-    PipelineRun single = pipelines.repro(p, ReproOptions.defaults().targets("b").singleItem(true).force(true));
+    PipelineRun single =
+        pipelines.repro(p, ReproOptions.defaults().targets("b").singleItem(true).force(true));
     assertThat(single.stages()).extracting(StageResult::stage).containsExactly("b");
-    PipelineRun down = pipelines.repro(p, ReproOptions.defaults().targets("a").downstream(true).force(true));
+    PipelineRun down =
+        pipelines.repro(p, ReproOptions.defaults().targets("a").downstream(true).force(true));
     assertThat(down.stages()).extracting(StageResult::stage).containsExactly("a", "b", "c");
     assertThat(down.stages()).extracting(StageResult::outcome).containsOnly(StageOutcome.RAN);
     // a dry run after a change in a propagates "would run" downstream
@@ -266,11 +278,16 @@ class ExecutorTest {
     for (int i = 0; i < n; i++) {
       assertThat(runs.get("s" + i).get()).as("seed %d: s%d ran once", seed, i).isEqualTo(1);
       for (int j : deps.get(i)) {
-        assertThat(started.get("s" + i)).as("seed %d: s%d after s%d", seed, i, j).isGreaterThan(ended.get("s" + j));
+        assertThat(started.get("s" + i))
+            .as("seed %d: s%d after s%d", seed, i, j)
+            .isGreaterThan(ended.get("s" + j));
       }
     }
     PipelineRun again = pipelines.repro(p, ReproOptions.defaults().parallelism(3));
-    assertThat(again.stages()).as("seed %d", seed).extracting(StageResult::outcome).containsOnly(StageOutcome.SKIPPED);
+    assertThat(again.stages())
+        .as("seed %d", seed)
+        .extracting(StageResult::outcome)
+        .containsOnly(StageOutcome.SKIPPED);
     assertThat(runs.values()).as("seed %d", seed).allMatch(c -> c.get() == 1);
   }
 }

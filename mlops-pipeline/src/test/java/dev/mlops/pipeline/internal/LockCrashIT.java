@@ -32,7 +32,9 @@ class LockCrashIT {
       int n = i;
       b.stage(
           "s" + i,
-          s -> s.cmd("sleep 0.01; echo " + version + "-" + n + " > o" + n + ".txt").outs("o" + n + ".txt"));
+          s ->
+              s.cmd("sleep 0.01; echo " + version + "-" + n + " > o" + n + ".txt")
+                  .outs("o" + n + ".txt"));
     }
     return b.build();
   }
@@ -40,7 +42,8 @@ class LockCrashIT {
   /** The child: repro the "new" pipeline in the folder given as argument. */
   public static void main(String[] args) {
     Path ws = Path.of(args[0]);
-    try (PipelinesImpl p = new PipelinesImpl(ws, ws.resolve(".mlops"), Optional.empty(), Optional::empty)) {
+    try (PipelinesImpl p =
+        new PipelinesImpl(ws, ws.resolve(".mlops"), Optional.empty(), Optional::empty)) {
       System.out.println("ready");
       System.out.flush();
       PipelineRun r = p.repro(pipeline("new"));
@@ -49,7 +52,8 @@ class LockCrashIT {
   }
 
   private static Map<String, Map<String, Object>> fullLock(Path dir, String version) {
-    try (PipelinesImpl p = new PipelinesImpl(dir, dir.resolve(".mlops"), Optional.empty(), Optional::empty)) {
+    try (PipelinesImpl p =
+        new PipelinesImpl(dir, dir.resolve(".mlops"), Optional.empty(), Optional::empty)) {
       assertThat(p.repro(pipeline(version)).succeeded()).isTrue();
     }
     return LockFile.read(dir.resolve("dvc.lock"));
@@ -98,10 +102,13 @@ class LockCrashIT {
       isNew.add(e.equals(newer.get(stage)));
     }
     int k = isNew.indexOf(false) < 0 ? isNew.size() : isNew.indexOf(false);
-    assertThat(isNew.subList(k, isNew.size())).as("seed %d: new entries are a prefix %s", seed, isNew).doesNotContain(true);
+    assertThat(isNew.subList(k, isNew.size()))
+        .as("seed %d: new entries are a prefix %s", seed, isNew)
+        .doesNotContain(true);
 
     // a new repro picks up where the killed one stopped
-    try (PipelinesImpl p = new PipelinesImpl(ws, ws.resolve(".mlops"), Optional.empty(), Optional::empty)) {
+    try (PipelinesImpl p =
+        new PipelinesImpl(ws, ws.resolve(".mlops"), Optional.empty(), Optional::empty)) {
       PipelineRun r = p.repro(pipeline("new"));
       assertThat(r.succeeded()).isTrue();
     }

@@ -60,10 +60,14 @@ class LockFileTest {
         LockFile.entry(
             List.of("echo a", "echo b"),
             List.of(
-                LockFile.hashed("src/z.py", new DataVersion("x", "00000000000000000000000000000002", 5, null)),
-                LockFile.hashed("data", new DataVersion("x", "00000000000000000000000000000001.dir", 7, 3))),
+                LockFile.hashed(
+                    "src/z.py", new DataVersion("x", "00000000000000000000000000000002", 5, null)),
+                LockFile.hashed(
+                    "data", new DataVersion("x", "00000000000000000000000000000001.dir", 7, 3))),
             params,
-            List.of(LockFile.hashed("out.bin", new DataVersion("x", "00000000000000000000000000000003", 9, null))));
+            List.of(
+                LockFile.hashed(
+                    "out.bin", new DataVersion("x", "00000000000000000000000000000003", 9, null))));
     Map<String, Map<String, Object>> all = new LinkedHashMap<>();
     all.put("b-stage", e);
     String text = LockFile.render(all);
@@ -118,9 +122,13 @@ class LockFileTest {
   void unknownSchemaOrGarbageIsAStoreError() throws IOException {
     Path f = dir.resolve("dvc.lock");
     Files.writeString(f, "schema: '3.0'\nstages: {}\n");
-    assertThatThrownBy(() -> LockFile.read(f)).isInstanceOf(StoreException.class).hasMessageContaining("3.0");
+    assertThatThrownBy(() -> LockFile.read(f))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("3.0");
     Files.writeString(f, "stages: [\n");
-    assertThatThrownBy(() -> LockFile.read(f)).isInstanceOf(StoreException.class).hasMessageContaining("dvc.lock");
+    assertThatThrownBy(() -> LockFile.read(f))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("dvc.lock");
     assertThat(LockFile.read(dir.resolve("none.lock"))).isEmpty();
   }
 }

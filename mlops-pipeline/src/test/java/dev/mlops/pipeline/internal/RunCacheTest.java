@@ -45,7 +45,8 @@ class RunCacheTest {
             .stage(
                 "gen",
                 s ->
-                    s.cmd("cat in.txt in.txt > out.txt; mkdir -p dir; cp in.txt dir/a; echo ran >> runs.log")
+                    s.cmd(
+                            "cat in.txt in.txt > out.txt; mkdir -p dir; cp in.txt dir/a; echo ran >> runs.log")
                         .deps("in.txt")
                         .params("k")
                         .outs("out.txt", "dir"))
@@ -73,14 +74,16 @@ class RunCacheTest {
     // a deleted output with unchanged inputs: restored, not re-run
     Files.delete(ws.resolve("out.txt"));
     assertThat(m.pipelines().status(p).stale().get("gen")).containsExactly("out out.txt missing");
-    assertThat(m.pipelines().repro(p).stage("gen").outcome()).isEqualTo(StageOutcome.RESTORED_FROM_CACHE);
+    assertThat(m.pipelines().repro(p).stage("gen").outcome())
+        .isEqualTo(StageOutcome.RESTORED_FROM_CACHE);
     assertThat(Files.readString(ws.resolve("out.txt"))).isEqualTo("v1\nv1\n");
 
     // a param change is a new key; force and runCache(false) always run
     Files.writeString(ws.resolve("params.yaml"), "k: 2\n");
     assertThat(m.pipelines().repro(p).stage("gen").outcome()).isEqualTo(StageOutcome.RAN);
     Files.writeString(ws.resolve("params.yaml"), "k: 1\n");
-    assertThat(m.pipelines().repro(p, ReproOptions.defaults().runCache(false)).stage("gen").outcome())
+    assertThat(
+            m.pipelines().repro(p, ReproOptions.defaults().runCache(false)).stage("gen").outcome())
         .isEqualTo(StageOutcome.RAN);
     assertThat(m.pipelines().repro(p, ReproOptions.defaults().force(true)).stage("gen").outcome())
         .isEqualTo(StageOutcome.RAN);
@@ -93,16 +96,20 @@ class RunCacheTest {
     Pipeline p =
         Pipeline.builder("rc")
             .stage("copy", s -> s.cmd("cp in.txt out.txt").deps("in.txt").outs("out.txt"))
-            .stage("nocache", s -> s.cmd("cp in.txt m.json").deps("in.txt").metric("m.json", false, false))
+            .stage(
+                "nocache",
+                s -> s.cmd("cp in.txt m.json").deps("in.txt").metric("m.json", false, false))
             .build();
     m.pipelines().repro(p);
     String md5 = "401b30e3b8b5d629635a5c613cdb7919"; // md5("x\n")
-    Path object = ws.resolve(".mlops/cache/files/md5/" + md5.substring(0, 2) + "/" + md5.substring(2));
+    Path object =
+        ws.resolve(".mlops/cache/files/md5/" + md5.substring(0, 2) + "/" + md5.substring(2));
     assertThat(object).exists();
     assertThat(m.pipelines().status(p).stale()).isEmpty();
     object.toFile().setWritable(true);
     Files.delete(object);
     assertThat(m.pipelines().status(p).stale()).containsOnlyKeys("copy");
-    assertThat(m.pipelines().status(p).stale().get("copy")).containsExactly("out out.txt not in cache");
+    assertThat(m.pipelines().status(p).stale().get("copy"))
+        .containsExactly("out out.txt not in cache");
   }
 }

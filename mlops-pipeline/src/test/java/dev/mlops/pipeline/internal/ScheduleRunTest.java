@@ -38,9 +38,11 @@ class ScheduleRunTest {
                         .alwaysChanged(true)
                         .outs("t.txt"))
             .build();
-    PipelinesImpl pipelines = new PipelinesImpl(ws, ws.resolve(".mlops"), Optional.empty(), Optional::empty);
+    PipelinesImpl pipelines =
+        new PipelinesImpl(ws, ws.resolve(".mlops"), Optional.empty(), Optional::empty);
     PipelineSchedule a = pipelines.schedule(p, Schedule.every(Duration.ofMillis(20)));
-    PipelineSchedule b = pipelines.schedule(p, Schedule.every(Duration.ofMillis(25)), ReproOptions.defaults());
+    PipelineSchedule b =
+        pipelines.schedule(p, Schedule.every(Duration.ofMillis(25)), ReproOptions.defaults());
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (a.completedRuns() + b.completedRuns() < 4 && System.nanoTime() < deadline) {
       Thread.sleep(10);

@@ -27,7 +27,9 @@ class TrackingIntegrationTest {
     try (Mlops m = Mlops.builder().home(ws.resolve(".mlops")).build()) {
       Pipeline p =
           Pipeline.builder("churn")
-              .stage("prepare", s -> s.cmd("cp raw.csv prepared.csv").deps("raw.csv").outs("prepared.csv"))
+              .stage(
+                  "prepare",
+                  s -> s.cmd("cp raw.csv prepared.csv").deps("raw.csv").outs("prepared.csv"))
               .stage(
                   "train",
                   s ->
@@ -35,9 +37,11 @@ class TrackingIntegrationTest {
                               ctx -> {
                                 assertThat(ctx.run()).isPresent();
                                 ctx.run().get().metric("loss", 0.25, 1);
-                                Files.writeString(ctx.path("model.bin"), "model lr=" + ctx.param("train.lr"));
                                 Files.writeString(
-                                    ctx.path("metrics.json"), "{\"accuracy\": 0.91, \"cm\": {\"tp\": 5}}");
+                                    ctx.path("model.bin"), "model lr=" + ctx.param("train.lr"));
+                                Files.writeString(
+                                    ctx.path("metrics.json"),
+                                    "{\"accuracy\": 0.91, \"cm\": {\"tp\": 5}}");
                               })
                           .deps("prepared.csv")
                           .params("train.lr", "train.epochs")
@@ -54,12 +58,18 @@ class TrackingIntegrationTest {
       List<Run> all =
           StreamSupport.stream(m.tracking().search(RunQuery.in("churn")).spliterator(), false)
               .collect(Collectors.toList());
-      List<Run> children = all.stream().filter(x -> parentId.equals(x.parentId())).collect(Collectors.toList());
+      List<Run> children =
+          all.stream().filter(x -> parentId.equals(x.parentId())).collect(Collectors.toList());
       assertThat(children).extracting(Run::name).containsExactlyInAnyOrder("prepare", "train");
       Run train = children.stream().filter(c -> c.name().equals("train")).findFirst().orElseThrow();
       assertThat(train.status()).isEqualTo(RunStatus.FINISHED);
-      assertThat(train.params()).containsEntry("train.lr", "0.01").containsEntry("train.epochs", "3");
-      assertThat(train.metrics()).containsEntry("accuracy", 0.91).containsEntry("cm.tp", 5.0).containsEntry("loss", 0.25);
+      assertThat(train.params())
+          .containsEntry("train.lr", "0.01")
+          .containsEntry("train.epochs", "3");
+      assertThat(train.metrics())
+          .containsEntry("accuracy", 0.91)
+          .containsEntry("cm.tp", 5.0)
+          .containsEntry("loss", 0.25);
       String modelMd5 = Hashing.md5(ws.resolve("model.bin"));
       assertThat(train.tags())
           .containsEntry("mlops.pipeline.out.model.bin", modelMd5)
@@ -68,7 +78,10 @@ class TrackingIntegrationTest {
       // the search grammar finds pipeline results
       List<Run> found =
           StreamSupport.stream(
-                  m.tracking().search(RunQuery.in("churn").filter("metrics.accuracy > 0.9")).spliterator(), false)
+                  m.tracking()
+                      .search(RunQuery.in("churn").filter("metrics.accuracy > 0.9"))
+                      .spliterator(),
+                  false)
               .collect(Collectors.toList());
       assertThat(found).extracting(Run::id).containsExactly(train.id());
     }
