@@ -5,7 +5,6 @@ import dev.mlops.StoreException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +51,10 @@ public final class ObjectStore {
   }
 
   public Path path(String oid) {
-    return root.resolve("files").resolve("md5").resolve(oid.substring(0, 2)).resolve(oid.substring(2));
+    return root.resolve("files")
+        .resolve("md5")
+        .resolve(oid.substring(0, 2))
+        .resolve(oid.substring(2));
   }
 
   public Path legacyPath(String oid) {
@@ -71,8 +73,8 @@ public final class ObjectStore {
   }
 
   /**
-   * Copies {@code in} into the store and returns its MD5; the object is named by that MD5, which
-   * is returned. Safe to call concurrently for the same content.
+   * Copies {@code in} into the store and returns its MD5; the object is named by that MD5, which is
+   * returned. Safe to call concurrently for the same content.
    */
   public String insert(InputStream in) throws IOException {
     Path dir = root.resolve("files").resolve("md5");
@@ -124,7 +126,8 @@ public final class ObjectStore {
 
   /** Like {@link #insertVerified} but queued in {@code pending}. */
   public void insertVerifiedDeferred(
-      String oid, boolean legacy, InputStream in, String source, Pending pending) throws IOException {
+      String oid, boolean legacy, InputStream in, String source, Pending pending)
+      throws IOException {
     Path target = legacy ? legacyPath(oid) : path(oid);
     Files.createDirectories(target.getParent());
     Path tmp = AtomicFiles.tempSibling(target);
@@ -190,8 +193,8 @@ public final class ObjectStore {
   }
 
   /**
-   * Stores {@code in} under {@code oid} (DVC 3 or legacy location), verifying the bytes against
-   * the name; a mismatch stores nothing and throws {@link StoreException} naming {@code source}.
+   * Stores {@code in} under {@code oid} (DVC 3 or legacy location), verifying the bytes against the
+   * name; a mismatch stores nothing and throws {@link StoreException} naming {@code source}.
    */
   public void insertVerified(String oid, boolean legacy, InputStream in, String source)
       throws IOException {
@@ -246,7 +249,8 @@ public final class ObjectStore {
       }
       return Manifest.parse(bytes);
     } catch (IOException e) {
-      throw new StoreException("cannot read the folder manifest " + oid + " at " + p + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read the folder manifest " + oid + " at " + p + ": " + e.getMessage(), e);
     }
   }
 
@@ -300,7 +304,8 @@ public final class ObjectStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new dev.mlops.StoreException(
+          "cannot list the cache " + root + ": " + e.getMessage(), e);
     }
     return out;
   }
@@ -415,7 +420,7 @@ public final class ObjectStore {
         feed(b, off, n);
       } else if (n < 0 && !checked) {
         checked = true;
-        flushChunk(true);
+        flushChunk();
         String actual = Hashing.hex(md.digest());
         if (!actual.equals(oid)) {
           throw corrupted(oid, source, actual);
@@ -435,12 +440,12 @@ public final class ObjectStore {
         off += take;
         n -= take;
         if (seen.size() == Hashing.CHUNK) {
-          flushChunk(false);
+          flushChunk();
         }
       }
     }
 
-    private void flushChunk(boolean last) throws IOException {
+    private void flushChunk() throws IOException {
       byte[] chunk = seen.toByteArray();
       seen.reset();
       if (chunk.length == 0) {

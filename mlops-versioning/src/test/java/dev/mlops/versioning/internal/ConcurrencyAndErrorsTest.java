@@ -32,7 +32,8 @@ class ConcurrencyAndErrorsTest extends VersioningTestBase {
     assertThat(right.nfiles()).isEqualTo(200);
     assertThat(data.isCached(left)).isTrue();
     assertThat(data.isCached(right)).isTrue();
-    assertThat(Files.readAllLines(ws.resolve(".gitignore"))).containsExactlyInAnyOrder("/left", "/right");
+    assertThat(Files.readAllLines(ws.resolve(".gitignore")))
+        .containsExactlyInAnyOrder("/left", "/right");
     assertThat(data.status().clean()).isTrue();
     assertThat(left).isEqualTo(data.hash(Path.of("left")));
   }
