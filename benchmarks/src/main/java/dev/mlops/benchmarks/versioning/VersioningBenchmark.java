@@ -40,7 +40,15 @@ import java.util.concurrent.Callable;
  * {@code --file-bytes}, {@code --dir} (scratch folder, default a temp folder, deleted at the end).
  */
 public final class VersioningBenchmark {
-  private record Row(String what, double ours, double baseline, String target, long peakHeapMib) {}
+  private record Row(
+      String what, double ours, double baseline, String target, long peakHeapMib, double cpu) {
+    Row(String what, double ours, double baseline, String target, long peakHeapMib) {
+      this(what, ours, baseline, target, peakHeapMib, lastCpu);
+    }
+  }
+
+  /** CPU seconds of this process during the last {@link #seconds} call (all threads). */
+  private static double lastCpu;
 
   private VersioningBenchmark() {}
 
@@ -77,23 +85,34 @@ public final class VersioningBenchmark {
     }
     System.out.printf(
         Locale.ROOT,
-        "%n%-46s %12s %12s %8s  %-26s %s%n",
+        "%n%-52s %9s %9s %7s  %-29s %9s %s%n",
         "benchmark",
         "ours",
         "baseline",
         "ratio",
         "target",
+        "our cpu s",
         "peak heap");
     for (Row r : rows) {
       System.out.printf(
           Locale.ROOT,
-          "%-46s %12.3f %12.3f %8.2f  %-26s %d MiB%n",
+          "%-52s %9.3f %9.3f %7.2f  %-29s %9.3f %d MiB%n",
           r.what(),
           r.ours(),
           r.baseline(),
           r.baseline() > 0 ? r.ours() / r.baseline() : Double.NaN,
           r.target(),
+          r.cpu(),
           r.peakHeapMib());
+    }
+    double[] load = {ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()};
+    System.out.printf(
+        Locale.ROOT,
+        "load average at the end: %.1f on %d cores%n",
+        load[0],
+        Runtime.getRuntime().availableProcessors());
+    if (load[0] < 0) {
+      System.out.println("(load average not available)");
     }
     System.out.printf(Locale.ROOT, "max heap: %d MiB%n", Runtime.getRuntime().maxMemory() >> 20);
   }
@@ -156,7 +175,7 @@ public final class VersioningBenchmark {
     double status = Double.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
       double t = seconds(() -> st[0] = data.status());
-      System.out.printf(Locale.ROOT, "status run %d: %.3f s%n", i + 1, t);
+      System.out.printf(Locale.ROOT, "status run %d: %.3f s (cpu %.3f s)%n", i + 1, t, lastCpu);
       status = Math.min(status, t);
       if (!st[0].clean()) {
         throw new IllegalStateException("status not clean: " + st[0]);
@@ -182,6 +201,7 @@ public final class VersioningBenchmark {
               data.push("bench");
               return null;
             });
+    double cpuPush = lastCpu;
     double pull;
     try (Mlops m2 =
         Mlops.builder()
@@ -196,6 +216,7 @@ public final class VersioningBenchmark {
                 m2.data().pull("bench");
                 return null;
               });
+      cpuPush += lastCpu;
       if (!m2.data().hash(clone.resolve("many")).equals(v[0])) {
         throw new IllegalStateException("pulled folder differs");
       }
@@ -238,9 +259,14 @@ public final class VersioningBenchmark {
   }
 
   private static double seconds(Callable<?> c) throws Exception {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     c.call();
-    return (System.nanoTime() - t0) / 1e9;
+    double wall = (System.nanoTime() - t0) / 1e9;
+    lastCpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+    return wall;
   }
 
   private static Object sh(String cmd) throws Exception {

@@ -711,10 +711,21 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     List<Tracked> out = new ArrayList<>();
     for (Path p : findFiles(false)) {
       for (PointerFile.Out o : PointerFile.read(p).outs()) {
+        confine(o, p);
         out.add(new Tracked(p, o));
       }
     }
     return out;
+  }
+
+  /** Rejects an output whose path leads outside the workspace (e.g. {@code ../x}). */
+  private void confine(PointerFile.Out o, Path pointer) {
+    if (!o.absolute().startsWith(workspace) || o.absolute().equals(workspace)) {
+      throw new InvalidInputException(
+          pointer == null ? "output path" : pointer + " path",
+          o.path(),
+          "a path inside the workspace " + workspace);
+    }
   }
 
   @Override
@@ -729,6 +740,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   }
 
   private Optional<DataState> stateOf(PointerFile.Out o, CacheIndex index) {
+    confine(o, null);
     if (o.md5() != null && o.cached() && !cachedFully(o.md5(), o.legacy(), index)) {
       return Optional.of(DataState.NOT_IN_CACHE);
     }
@@ -765,6 +777,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     Path p = pointerPath(pointer);
     List<Runnable> plans = new ArrayList<>();
     for (PointerFile.Out o : PointerFile.read(p).outs()) {
+      confine(o, p);
       plans.add(plan(o.md5(), o.legacy(), o.absolute(), force, p));
     }
     plans.forEach(Runnable::run);

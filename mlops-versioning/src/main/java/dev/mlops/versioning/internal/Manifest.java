@@ -121,10 +121,28 @@ public final class Manifest {
         if (md5 == null || relpath == null || !Hashing.isMd5(md5)) {
           throw new IOException("a .dir manifest entry needs an md5 and a relpath");
         }
+        if (!isSafeRelpath(relpath)) {
+          throw new IOException("unsafe relpath in a .dir manifest: " + relpath);
+        }
         out.add(new Entry(relpath, md5, size));
       }
     }
     return of(out);
+  }
+
+  /**
+   * Whether a relpath stays inside its folder: relative, no empty, {@code .} or {@code ..} part.
+   */
+  static boolean isSafeRelpath(String relpath) {
+    if (relpath.isEmpty() || relpath.startsWith("/") || relpath.indexOf('\0') >= 0) {
+      return false;
+    }
+    for (String part : relpath.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Appends {@code s} as Python's {@code json.dumps} (ensure_ascii) writes a string. */

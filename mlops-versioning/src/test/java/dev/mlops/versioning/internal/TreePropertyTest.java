@@ -173,7 +173,7 @@ class TreePropertyTest {
         }
         rel.append(randomName(r));
         if (r.nextInt(5) == 0) {
-          rel.appendCodePoint(r.nextInt(0x20) + (r.nextBoolean() ? 0 : 0x10000));
+          rel.appendCodePoint(1 + r.nextInt(0x1f) + (r.nextBoolean() ? 0 : 0x10000));
         }
       }
       byte[] md = new byte[16];
