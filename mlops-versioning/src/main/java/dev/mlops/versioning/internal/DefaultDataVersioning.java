@@ -268,8 +268,27 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     List<StateTable.Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Runnable> tasks = new ArrayList<>();
     ObjectStore.Pending pending = store ? new ObjectStore.Pending() : null;
-    for (int i = 0; i < items.size(); i += BATCH) {
-      List<Item> batch = items.subList(i, Math.min(items.size(), i + BATCH));
+    // files whose state row still matches need no work (status of an unchanged folder): no pool
+    List<Item> work = new ArrayList<>();
+    for (Item it : items) {
+      StateTable.Row row = known.get(it.path().toString());
+      if (row != null
+          && row.stat().equals(it.stat())
+          && (!store
+              || (cached != null
+                  ? cached.contains(row.md5())
+                  : cache.contains(row.md5(), false)))) {
+        entries.add(new Manifest.Entry(it.relpath(), row.md5(), it.stat().size()));
+      } else {
+        work.add(it);
+      }
+    }
+    done.set(entries.size());
+    if (!entries.isEmpty()) {
+      safe(progress, task, done.get(), total);
+    }
+    for (int i = 0; i < work.size(); i += BATCH) {
+      List<Item> batch = work.subList(i, Math.min(work.size(), i + BATCH));
       tasks.add(
           () -> {
             List<StateTable.Row> local = new ArrayList<>();

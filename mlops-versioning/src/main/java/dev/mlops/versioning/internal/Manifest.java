@@ -27,15 +27,10 @@ public final class Manifest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<Entry> entries;
-  private final Map<String, Entry> byPath;
+  private volatile Map<String, Entry> byPath;
 
   private Manifest(List<Entry> sorted) {
     this.entries = Collections.unmodifiableList(sorted);
-    Map<String, Entry> m = new LinkedHashMap<>();
-    for (Entry e : sorted) {
-      m.put(e.relpath(), e);
-    }
-    this.byPath = m;
   }
 
   /** A manifest of the given entries (any order). */
@@ -52,7 +47,15 @@ public final class Manifest {
 
   /** The entry for a relpath. */
   public Optional<Entry> entry(String relpath) {
-    return Optional.ofNullable(byPath.get(relpath));
+    Map<String, Entry> m = byPath;
+    if (m == null) {
+      m = new LinkedHashMap<>();
+      for (Entry e : entries) {
+        m.put(e.relpath(), e);
+      }
+      byPath = m;
+    }
+    return Optional.ofNullable(m.get(relpath));
   }
 
   /** Sum of entry sizes (entries with unknown size count 0). */
@@ -148,6 +151,15 @@ public final class Manifest {
   /** Appends {@code s} as Python's {@code json.dumps} (ensure_ascii) writes a string. */
   static void pyJsonString(StringBuilder sb, String s) {
     sb.append('"');
+    boolean plain = true;
+    for (int i = 0; i < s.length() && plain; i++) {
+      char c = s.charAt(i);
+      plain = c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+    }
+    if (plain) {
+      sb.append(s).append('"');
+      return;
+    }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {

@@ -5,7 +5,6 @@ import dev.mlops.StoreException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -288,24 +287,24 @@ public final class ObjectStore {
     if (!Files.isDirectory(base)) {
       return out;
     }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base)) {
-      for (Path d : dirs) {
-        String prefix = d.getFileName().toString();
-        if (prefix.length() != 2 || !Files.isDirectory(d)) {
-          continue;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
-          for (Path f : files) {
-            String oid = prefix + f.getFileName();
-            if (Hashing.isOid(oid)) {
-              out.add(oid);
-            }
-          }
+    String[] prefixes = base.toFile().list();
+    if (prefixes == null) {
+      throw new StoreException("cannot list the cache " + base);
+    }
+    for (String prefix : prefixes) {
+      if (prefix.length() != 2) {
+        continue;
+      }
+      String[] names = base.resolve(prefix).toFile().list();
+      if (names == null) {
+        continue;
+      }
+      for (String name : names) {
+        String oid = prefix + name;
+        if (Hashing.isOid(oid)) {
+          out.add(oid);
         }
       }
-    } catch (IOException e) {
-      throw new dev.mlops.StoreException(
-          "cannot list the cache " + root + ": " + e.getMessage(), e);
     }
     return out;
   }
