@@ -18,11 +18,11 @@ import java.nio.file.Path;
  *
  * <p>Paths are files or folders inside the workspace, absolute or relative to it; others are
  * rejected with {@link dev.mlops.InvalidInputException} (also for symlinks leading outside). A
- * missing cache object gives {@link dev.mlops.NotFoundException} naming it; an object whose bytes do
- * not match its hash gives {@link dev.mlops.StoreException} naming it, and is never checked out. A
- * malformed {@code .dvc} file gives an {@link dev.mlops.InvalidInputException} naming the file and
- * line. Link types come from the configuration key {@code versioning.link.type} or the DVC repo's
- * {@code cache.type} (default {@code reflink,copy}).
+ * missing cache object gives {@link dev.mlops.NotFoundException} naming it; an object whose bytes
+ * do not match its hash gives {@link dev.mlops.StoreException} naming it, and is never checked out.
+ * A malformed {@code .dvc} file gives an {@link dev.mlops.InvalidInputException} naming the file
+ * and line. Link types come from the configuration key {@code versioning.link.type} or the DVC
+ * repo's {@code cache.type} (default {@code reflink,copy}).
  */
 public interface DataVersioning {
   /** The workspace folder. */
@@ -50,8 +50,8 @@ public interface DataVersioning {
    * Adds (or replaces) a remote for this process, e.g. {@code file:///mnt/backup}. Remotes in the
    * DVC repo's {@code .dvc/config} are known too.
    *
-   * @throws dev.mlops.InvalidInputException for a scheme no remote provider handles (S3 remotes
-   *     are not available yet)
+   * @throws dev.mlops.InvalidInputException for a scheme no remote provider handles (S3 remotes are
+   *     not available yet)
    */
   void addRemote(String name, URI uri);
 
@@ -68,7 +68,9 @@ public interface DataVersioning {
     push(remote);
   }
 
-  /** Downloads missing objects from the remote into the cache, then checks them out (not forced). */
+  /**
+   * Downloads missing objects from the remote into the cache, then checks them out (not forced).
+   */
   void pull(String remote);
 
   /** Like {@link #pull(String)}, reporting objects transferred. */

@@ -19,7 +19,10 @@ public final class AtomicFiles {
   /** A temporary sibling of {@code target} (not created). */
   public static Path tempSibling(Path target) {
     return target.resolveSibling(
-        "." + target.getFileName() + ".tmp" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        "."
+            + target.getFileName()
+            + ".tmp"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong()));
   }
 
   /** Atomically replaces {@code target} with {@code data}. */

@@ -53,14 +53,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DVC-compatible implementation of {@link DataVersioning}. Thread-safe: operations on
- * different paths may run concurrently; {@link #gc} must not run while another thread adds.
+ * The DVC-compatible implementation of {@link DataVersioning}. Thread-safe: operations on different
+ * paths may run concurrently; {@link #gc} must not run while another thread adds.
  */
 public final class DefaultDataVersioning implements DataVersioning, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DefaultDataVersioning.class);
   static final String MD5 = "md5";
   static final String DOS2UNIX = "md5-dos2unix";
   private static final int BATCH = 128;
+
   /** Above this many objects, list a store once instead of checking objects one by one. */
   private static final int LIST_THRESHOLD = 256;
 
@@ -83,7 +84,9 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     Path dvcDir = workspace.resolve(".dvc");
     if (Files.isDirectory(dvcDir)) {
       cacheRoot =
-          dvc.get("cache", "dir").map(d -> dvcDir.resolve(d).normalize()).orElse(dvcDir.resolve("cache"));
+          dvc.get("cache", "dir")
+              .map(d -> dvcDir.resolve(d).normalize())
+              .orElse(dvcDir.resolve("cache"));
     } else {
       cacheRoot = home.resolve("cache");
     }
@@ -195,7 +198,8 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
               String name = d.getFileName() == null ? "" : d.getFileName().toString();
-              if (!d.equals(dir) && (name.equals(".git") || name.equals(".dvc") || name.equals(".hg"))) {
+              if (!d.equals(dir)
+                  && (name.equals(".git") || name.equals(".dvc") || name.equals(".hg"))) {
                 return FileVisitResult.SKIP_SUBTREE;
               }
               return FileVisitResult.CONTINUE;
@@ -264,8 +268,27 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     List<StateTable.Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Runnable> tasks = new ArrayList<>();
     ObjectStore.Pending pending = store ? new ObjectStore.Pending() : null;
-    for (int i = 0; i < items.size(); i += BATCH) {
-      List<Item> batch = items.subList(i, Math.min(items.size(), i + BATCH));
+    // files whose state row still matches need no work (status of an unchanged folder): no pool
+    List<Item> work = new ArrayList<>();
+    for (Item it : items) {
+      StateTable.Row row = known.get(it.path().toString());
+      if (row != null
+          && row.stat().equals(it.stat())
+          && (!store
+              || (cached != null
+                  ? cached.contains(row.md5())
+                  : cache.contains(row.md5(), false)))) {
+        entries.add(new Manifest.Entry(it.relpath(), row.md5(), it.stat().size()));
+      } else {
+        work.add(it);
+      }
+    }
+    done.set(entries.size());
+    if (!entries.isEmpty()) {
+      safe(progress, task, done.get(), total);
+    }
+    for (int i = 0; i < work.size(); i += BATCH) {
+      List<Item> batch = work.subList(i, Math.min(work.size(), i + BATCH));
       tasks.add(
           () -> {
             List<StateTable.Row> local = new ArrayList<>();
@@ -312,7 +335,8 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     try {
       if (known != null) {
         if (store && !(cached != null ? cached.contains(known) : cache.contains(known, false))) {
-          String md5 = pending == null ? cache.insert(it.path()) : cache.insertDeferred(it.path(), pending);
+          String md5 =
+              pending == null ? cache.insert(it.path()) : cache.insertDeferred(it.path(), pending);
           if (!md5.equals(known)) {
             rows.add(new StateTable.Row(it.path().toString(), it.stat(), md5));
           }
@@ -435,7 +459,10 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     state.record(rows, legacy ? DOS2UNIX : MD5);
   }
 
-  /** Like {@link #materialize(String, boolean, Path)}, adding the target's state row to {@code rows}. */
+  /**
+   * Like {@link #materialize(String, boolean, Path)}, adding the target's state row to {@code
+   * rows}.
+   */
   private void materialize(String oid, boolean legacy, Path target, List<StateTable.Row> rows) {
     Path obj = cache.locate(oid, legacy).orElseThrow(() -> ObjectStore.missing(oid));
     try {
@@ -490,7 +517,8 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   }
 
   private void copyVerified(String oid, boolean legacy, Path obj, Path tmp) throws IOException {
-    try (InputStream in = ObjectStore.verifying(Files.newInputStream(obj), oid, legacy, obj.toString())) {
+    try (InputStream in =
+        ObjectStore.verifying(Files.newInputStream(obj), oid, legacy, obj.toString())) {
       AtomicFiles.copyToTemp(in, tmp, false);
     }
   }
@@ -638,7 +666,9 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   private static String oidOf(DataVersion v) {
     if (v == null || !Hashing.isOid(v.md5())) {
       throw new InvalidInputException(
-          "version", v, "a DataVersion with an md5 of 32 lowercase hex digits (+ .dir for folders)");
+          "version",
+          v,
+          "a DataVersion with an md5 of 32 lowercase hex digits (+ .dir for folders)");
     }
     return v.md5();
   }
@@ -700,10 +730,21 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     List<Tracked> out = new ArrayList<>();
     for (Path p : findFiles(false)) {
       for (PointerFile.Out o : PointerFile.read(p).outs()) {
+        confine(o, p);
         out.add(new Tracked(p, o));
       }
     }
     return out;
+  }
+
+  /** Rejects an output whose path leads outside the workspace (e.g. {@code ../x}). */
+  private void confine(PointerFile.Out o, Path pointer) {
+    if (!o.absolute().startsWith(workspace) || o.absolute().equals(workspace)) {
+      throw new InvalidInputException(
+          pointer == null ? "output path" : pointer + " path",
+          o.path(),
+          "a path inside the workspace " + workspace);
+    }
   }
 
   @Override
@@ -718,6 +759,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   }
 
   private Optional<DataState> stateOf(PointerFile.Out o, CacheIndex index) {
+    confine(o, null);
     if (o.md5() != null && o.cached() && !cachedFully(o.md5(), o.legacy(), index)) {
       return Optional.of(DataState.NOT_IN_CACHE);
     }
@@ -754,6 +796,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     Path p = pointerPath(pointer);
     List<Runnable> plans = new ArrayList<>();
     for (PointerFile.Out o : PointerFile.read(p).outs()) {
+      confine(o, p);
       plans.add(plan(o.md5(), o.legacy(), o.absolute(), force, p));
     }
     plans.forEach(Runnable::run);
@@ -788,7 +831,13 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     }
     if (!cache.contains(oid, legacy)) {
       throw new NotFoundException(
-          "object " + oid + " of " + where + " is not in the cache " + cache.root() + "; pull it from a remote");
+          "object "
+              + oid
+              + " of "
+              + where
+              + " is not in the cache "
+              + cache.root()
+              + "; pull it from a remote");
     }
     String algo = legacy ? DOS2UNIX : MD5;
     if (!oid.endsWith(".dir")) {
@@ -810,7 +859,13 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     for (Manifest.Entry e : manifest.entries()) {
       if (!index.has(e.md5(), legacy)) {
         throw new NotFoundException(
-            "object " + e.md5() + " (" + e.relpath() + ") of " + where + " is not in the cache; pull it from a remote");
+            "object "
+                + e.md5()
+                + " ("
+                + e.relpath()
+                + ") of "
+                + where
+                + " is not in the cache; pull it from a remote");
       }
     }
     Map<String, String> current = new HashMap<>();
@@ -917,14 +972,23 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   public InputStream open(DataVersion version, String relpath) {
     String oid = oidOf(version);
     if (!oid.endsWith(".dir")) {
-      throw new InvalidInputException("version", version.path(), "a folder version (md5 ending in .dir)");
+      throw new InvalidInputException(
+          "version", version.path(), "a folder version (md5 ending in .dir)");
     }
     boolean legacy = legacyOf(oid);
     Manifest m = cache.manifest(oid, legacy);
     Manifest.Entry e =
         m.entry(relpath)
             .orElseThrow(
-                () -> new NotFoundException("no file " + relpath + " in folder version " + oid + " (" + version.path() + ")"));
+                () ->
+                    new NotFoundException(
+                        "no file "
+                            + relpath
+                            + " in folder version "
+                            + oid
+                            + " ("
+                            + version.path()
+                            + ")"));
     return cache.open(e.md5(), legacy);
   }
 
@@ -968,7 +1032,9 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     Map<Obj, Boolean> dirs = new LinkedHashMap<>();
     for (Path f : findFiles(withLocks)) {
       List<PointerFile.Out> outs =
-          f.getFileName().toString().equals("dvc.lock") ? LockFile.outs(f) : PointerFile.read(f).outs();
+          f.getFileName().toString().equals("dvc.lock")
+              ? LockFile.outs(f)
+              : PointerFile.read(f).outs();
       for (PointerFile.Out o : outs) {
         if (o.md5() == null || !o.cached()) {
           continue;
@@ -1004,14 +1070,19 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
             try {
               cache.delete(oid, legacy);
             } catch (IOException e) {
-              throw new StoreException("cannot delete cache object " + oid + ": " + e.getMessage(), e);
+              throw new StoreException(
+                  "cannot delete cache object " + oid + ": " + e.getMessage(), e);
             }
           }
         }
       }
     }
     removed.sort(Comparator.naturalOrder());
-    log.info("gc {} {} unreferenced objects from {}", dryRun ? "would remove" : "removed", removed.size(), cache.root());
+    log.info(
+        "gc {} {} unreferenced objects from {}",
+        dryRun ? "would remove" : "removed",
+        removed.size(),
+        cache.root());
     return removed;
   }
 
@@ -1048,7 +1119,8 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   private DataRemoteProvider provider(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     List<String> known = new ArrayList<>();
-    for (DataRemoteProvider p : ServiceLoader.load(DataRemoteProvider.class, getClass().getClassLoader())) {
+    for (DataRemoteProvider p :
+        ServiceLoader.load(DataRemoteProvider.class, getClass().getClassLoader())) {
       if (p.schemes().contains(scheme)) {
         return p;
       }
@@ -1074,7 +1146,11 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     URI uri = all.get(n);
     if (uri == null) {
       throw new NotFoundException(
-          "unknown remote '" + n + "'; known remotes: " + all.keySet() + " (addRemote or .dvc/config)");
+          "unknown remote '"
+              + n
+              + "'; known remotes: "
+              + all.keySet()
+              + " (addRemote or .dvc/config)");
     }
     return provider(uri).open(uri);
   }
@@ -1108,7 +1184,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       Set<String> present = remoteKeys(r, wanted.size() + manifests.size());
       List<Obj> files = absent(r, wanted, present);
       List<Obj> dirs = absent(r, manifests, present);
-      long total = files.size() + dirs.size();
+      long total = (long) files.size() + dirs.size();
       AtomicLong done = new AtomicLong();
       String task = "pushing to " + r.uri();
       safe(progress, task, 0, total);
@@ -1218,7 +1294,10 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       download(r, missing, failed, progress, task);
       if (!failed.isEmpty()) {
         throw new NotFoundException(
-            failed.size() + " objects are missing from remote " + r.uri() + ": "
+            failed.size()
+                + " objects are missing from remote "
+                + r.uri()
+                + ": "
                 + failed.subList(0, Math.min(10, failed.size())));
       }
     }
@@ -1241,7 +1320,8 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
               } catch (NotFoundException e) {
                 failed.add(o.oid());
               } catch (IOException e) {
-                throw new StoreException("cannot fetch " + key + " from " + r.uri() + ": " + e.getMessage(), e);
+                throw new StoreException(
+                    "cannot fetch " + key + " from " + r.uri() + ": " + e.getMessage(), e);
               }
               safe(progress, task, done.incrementAndGet(), total);
             }
@@ -1251,7 +1331,8 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       runAll(io, tasks);
       cache.commit(pending);
     } catch (IOException e) {
-      throw new StoreException("cannot write fetched objects to " + cache.root() + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot write fetched objects to " + cache.root() + ": " + e.getMessage(), e);
     } finally {
       cache.abort(pending);
     }
@@ -1298,12 +1379,13 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
         if (first == null) {
-          first =
-              c instanceof RuntimeException
-                  ? (RuntimeException) c
-                  : c instanceof IOException
-                      ? new UncheckedIOException((IOException) c)
-                      : new MlopsException("a versioning task failed: " + c, c);
+          if (c instanceof RuntimeException re) {
+            first = re;
+          } else if (c instanceof IOException ioe) {
+            first = new UncheckedIOException(ioe);
+          } else {
+            first = new MlopsException("a versioning task failed: " + c, c);
+          }
         }
         futures.forEach(x -> x.cancel(false));
       } catch (InterruptedException e) {

@@ -2,7 +2,6 @@ package dev.mlops.versioning.internal;
 
 import dev.mlops.InvalidInputException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ public record DvcConfig(Map<String, Map<String, String>> sections) {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new dev.mlops.StoreException("cannot read " + file + ": " + e.getMessage(), e);
     }
     String section = null;
     for (int i = 0; i < lines.size(); i++) {

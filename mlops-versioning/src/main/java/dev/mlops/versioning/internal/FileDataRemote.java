@@ -54,7 +54,8 @@ public final class FileDataRemote implements DataRemote {
 
   private Path resolve(String key) {
     if (key.startsWith("/") || key.contains("..") || key.contains("\\")) {
-      throw new InvalidInputException("remote key", key, "a relative key such as files/md5/ab/cd..");
+      throw new InvalidInputException(
+          "remote key", key, "a relative key such as files/md5/ab/cd..");
     }
     return root.resolve(key);
   }
@@ -67,7 +68,10 @@ public final class FileDataRemote implements DataRemote {
   @Override
   public Set<String> list(String prefix) {
     Set<String> out = new HashSet<>();
-    Path base = prefix.isEmpty() ? root : resolve(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
+    Path base =
+        prefix.isEmpty()
+            ? root
+            : resolve(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
     if (!Files.isDirectory(base)) {
       return out;
     }
@@ -110,7 +114,8 @@ public final class FileDataRemote implements DataRemote {
         }
       }
     } catch (IOException e) {
-      throw new StoreException("cannot write " + key + " to remote " + uri + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot write " + key + " to remote " + uri + ": " + e.getMessage(), e);
     }
   }
 
@@ -153,7 +158,8 @@ public final class FileDataRemote implements DataRemote {
     } catch (NoSuchFileException e) {
       throw new NotFoundException("object " + key + " is not in remote " + uri, e);
     } catch (IOException e) {
-      throw new StoreException("cannot read " + key + " from remote " + uri + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read " + key + " from remote " + uri + ": " + e.getMessage(), e);
     }
   }
 

@@ -9,14 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.regex.Pattern;
 
 /** MD5 hashing as DVC 3 ({@code md5}) and DVC 2 ({@code md5-dos2unix}) do it. */
 public final class Hashing {
   /** DVC reads files in 1 MiB chunks; the dos2unix rule depends on that. */
   static final int CHUNK = 1 << 20;
 
-  private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final ThreadLocal<ByteBuffer> BUFFERS =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
@@ -34,7 +32,16 @@ public final class Hashing {
 
   /** Whether {@code s} is 32 lowercase hex digits. */
   public static boolean isMd5(String s) {
-    return s != null && MD5.matcher(s).matches();
+    if (s == null || s.length() != 32) {
+      return false;
+    }
+    for (int i = 0; i < 32; i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code s} is a DVC object id: an MD5, optionally suffixed {@code .dir}. */

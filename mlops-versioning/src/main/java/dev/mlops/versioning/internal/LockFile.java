@@ -1,7 +1,6 @@
 package dev.mlops.versioning.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ public final class LockFile {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new dev.mlops.StoreException("cannot read " + file + ": " + e.getMessage(), e);
     }
     Yaml.Node root = Yaml.parse(file, bytes);
     List<PointerFile.Out> out = new ArrayList<>();

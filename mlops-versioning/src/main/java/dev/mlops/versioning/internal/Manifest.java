@@ -27,15 +27,10 @@ public final class Manifest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<Entry> entries;
-  private final Map<String, Entry> byPath;
+  private volatile Map<String, Entry> byPath;
 
   private Manifest(List<Entry> sorted) {
     this.entries = Collections.unmodifiableList(sorted);
-    Map<String, Entry> m = new LinkedHashMap<>();
-    for (Entry e : sorted) {
-      m.put(e.relpath(), e);
-    }
-    this.byPath = m;
   }
 
   /** A manifest of the given entries (any order). */
@@ -52,7 +47,15 @@ public final class Manifest {
 
   /** The entry for a relpath. */
   public Optional<Entry> entry(String relpath) {
-    return Optional.ofNullable(byPath.get(relpath));
+    Map<String, Entry> m = byPath;
+    if (m == null) {
+      m = new LinkedHashMap<>();
+      for (Entry e : entries) {
+        m.put(e.relpath(), e);
+      }
+      byPath = m;
+    }
+    return Optional.ofNullable(m.get(relpath));
   }
 
   /** Sum of entry sizes (entries with unknown size count 0). */
@@ -121,15 +124,42 @@ public final class Manifest {
         if (md5 == null || relpath == null || !Hashing.isMd5(md5)) {
           throw new IOException("a .dir manifest entry needs an md5 and a relpath");
         }
+        if (!isSafeRelpath(relpath)) {
+          throw new IOException("unsafe relpath in a .dir manifest: " + relpath);
+        }
         out.add(new Entry(relpath, md5, size));
       }
     }
     return of(out);
   }
 
+  /**
+   * Whether a relpath stays inside its folder: relative, no empty, {@code .} or {@code ..} part.
+   */
+  static boolean isSafeRelpath(String relpath) {
+    if (relpath.isEmpty() || relpath.startsWith("/") || relpath.indexOf('\0') >= 0) {
+      return false;
+    }
+    for (String part : relpath.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Appends {@code s} as Python's {@code json.dumps} (ensure_ascii) writes a string. */
   static void pyJsonString(StringBuilder sb, String s) {
     sb.append('"');
+    boolean plain = true;
+    for (int i = 0; i < s.length() && plain; i++) {
+      char c = s.charAt(i);
+      plain = c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+    }
+    if (plain) {
+      sb.append(s).append('"');
+      return;
+    }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {

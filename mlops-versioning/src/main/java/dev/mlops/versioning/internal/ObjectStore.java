@@ -5,8 +5,6 @@ import dev.mlops.StoreException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -52,7 +50,10 @@ public final class ObjectStore {
   }
 
   public Path path(String oid) {
-    return root.resolve("files").resolve("md5").resolve(oid.substring(0, 2)).resolve(oid.substring(2));
+    return root.resolve("files")
+        .resolve("md5")
+        .resolve(oid.substring(0, 2))
+        .resolve(oid.substring(2));
   }
 
   public Path legacyPath(String oid) {
@@ -71,8 +72,8 @@ public final class ObjectStore {
   }
 
   /**
-   * Copies {@code in} into the store and returns its MD5; the object is named by that MD5, which
-   * is returned. Safe to call concurrently for the same content.
+   * Copies {@code in} into the store and returns its MD5; the object is named by that MD5, which is
+   * returned. Safe to call concurrently for the same content.
    */
   public String insert(InputStream in) throws IOException {
     Path dir = root.resolve("files").resolve("md5");
@@ -124,7 +125,8 @@ public final class ObjectStore {
 
   /** Like {@link #insertVerified} but queued in {@code pending}. */
   public void insertVerifiedDeferred(
-      String oid, boolean legacy, InputStream in, String source, Pending pending) throws IOException {
+      String oid, boolean legacy, InputStream in, String source, Pending pending)
+      throws IOException {
     Path target = legacy ? legacyPath(oid) : path(oid);
     Files.createDirectories(target.getParent());
     Path tmp = AtomicFiles.tempSibling(target);
@@ -190,8 +192,8 @@ public final class ObjectStore {
   }
 
   /**
-   * Stores {@code in} under {@code oid} (DVC 3 or legacy location), verifying the bytes against
-   * the name; a mismatch stores nothing and throws {@link StoreException} naming {@code source}.
+   * Stores {@code in} under {@code oid} (DVC 3 or legacy location), verifying the bytes against the
+   * name; a mismatch stores nothing and throws {@link StoreException} naming {@code source}.
    */
   public void insertVerified(String oid, boolean legacy, InputStream in, String source)
       throws IOException {
@@ -246,7 +248,8 @@ public final class ObjectStore {
       }
       return Manifest.parse(bytes);
     } catch (IOException e) {
-      throw new StoreException("cannot read the folder manifest " + oid + " at " + p + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read the folder manifest " + oid + " at " + p + ": " + e.getMessage(), e);
     }
   }
 
@@ -284,23 +287,24 @@ public final class ObjectStore {
     if (!Files.isDirectory(base)) {
       return out;
     }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base)) {
-      for (Path d : dirs) {
-        String prefix = d.getFileName().toString();
-        if (prefix.length() != 2 || !Files.isDirectory(d)) {
-          continue;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
-          for (Path f : files) {
-            String oid = prefix + f.getFileName();
-            if (Hashing.isOid(oid)) {
-              out.add(oid);
-            }
-          }
+    String[] prefixes = base.toFile().list();
+    if (prefixes == null) {
+      throw new StoreException("cannot list the cache " + base);
+    }
+    for (String prefix : prefixes) {
+      if (prefix.length() != 2) {
+        continue;
+      }
+      String[] names = base.resolve(prefix).toFile().list();
+      if (names == null) {
+        continue;
+      }
+      for (String name : names) {
+        String oid = prefix + name;
+        if (Hashing.isOid(oid)) {
+          out.add(oid);
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return out;
   }
@@ -415,7 +419,7 @@ public final class ObjectStore {
         feed(b, off, n);
       } else if (n < 0 && !checked) {
         checked = true;
-        flushChunk(true);
+        flushChunk();
         String actual = Hashing.hex(md.digest());
         if (!actual.equals(oid)) {
           throw corrupted(oid, source, actual);
@@ -435,12 +439,12 @@ public final class ObjectStore {
         off += take;
         n -= take;
         if (seen.size() == Hashing.CHUNK) {
-          flushChunk(false);
+          flushChunk();
         }
       }
     }
 
-    private void flushChunk(boolean last) throws IOException {
+    private void flushChunk() throws IOException {
       byte[] chunk = seen.toByteArray();
       seen.reset();
       if (chunk.length == 0) {

@@ -56,7 +56,7 @@ public record PointerFile(Path file, List<Out> outs) {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new dev.mlops.StoreException("cannot read " + file + ": " + e.getMessage(), e);
     }
     Yaml.Node root = Yaml.parse(file, bytes);
     if (root.map() == null) {
@@ -100,7 +100,8 @@ public record PointerFile(Path file, List<Out> outs) {
     if (md5 != null) {
       oid = md5.text();
       if (!Hashing.isOid(oid)) {
-        throw Yaml.error(file, md5.line(), oid, "an MD5 of 32 lowercase hex digits, optionally + .dir");
+        throw Yaml.error(
+            file, md5.line(), oid, "an MD5 of 32 lowercase hex digits, optionally + .dir");
       }
     }
     long size = number(file, m.get("size"), "size");

@@ -27,7 +27,9 @@ public final class StateTable {
     public static Stat of(BasicFileAttributes a) {
       Object key = a.fileKey();
       return new Stat(
-          key == null ? "" : key.toString(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), a.size());
+          key == null ? "" : key.toString(),
+          a.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+          a.size());
     }
   }
 
@@ -51,7 +53,8 @@ public final class StateTable {
             ps.setString(1, file.toString());
             ps.setString(2, algo);
             try (ResultSet rs = ps.executeQuery()) {
-              if (rs.next() && new Stat(rs.getString(1), rs.getLong(2), rs.getLong(3)).equals(stat)) {
+              if (rs.next()
+                  && new Stat(rs.getString(1), rs.getLong(2), rs.getLong(3)).equals(stat)) {
                 return Optional.of(rs.getString(4));
               }
               return Optional.<String>empty();
@@ -80,7 +83,10 @@ public final class StateTable {
                 String p = rs.getString(1);
                 out.put(
                     p,
-                    new Row(p, new Stat(rs.getString(2), rs.getLong(3), rs.getLong(4)), rs.getString(5)));
+                    new Row(
+                        p,
+                        new Stat(rs.getString(2), rs.getLong(3), rs.getLong(4)),
+                        rs.getString(5)));
               }
             }
           }

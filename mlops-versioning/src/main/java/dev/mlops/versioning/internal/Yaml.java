@@ -92,9 +92,9 @@ final class Yaml {
       case VALUE_NUMBER_FLOAT:
         return new Node(p.getDoubleValue(), line);
       case VALUE_TRUE:
-        return new Node(Boolean.TRUE, line);
+        return new Node(true, line);
       case VALUE_FALSE:
-        return new Node(Boolean.FALSE, line);
+        return new Node(false, line);
       case VALUE_NULL:
         return new Node(null, line);
       default:

@@ -23,12 +23,14 @@ class AddStatusCheckoutTest extends VersioningTestBase {
   void addFileWritesDvc3PointerInDvcKeyOrderAndGitignore() throws Exception {
     write("data/model.pkl", "file_content");
     DataVersion v = data.add(Path.of("data/model.pkl"));
-    assertThat(v).isEqualTo(new DataVersion("data/model.pkl", "7f0b6bb0b7e951b7fd2b2a4a326297e1", 12, null));
+    assertThat(v)
+        .isEqualTo(new DataVersion("data/model.pkl", "7f0b6bb0b7e951b7fd2b2a4a326297e1", 12, null));
     assertThat(read("data/model.pkl.dvc"))
         .isEqualTo(
             "outs:\n- md5: 7f0b6bb0b7e951b7fd2b2a4a326297e1\n  size: 12\n  hash: md5\n  path: model.pkl\n");
     assertThat(read("data/.gitignore")).isEqualTo("/model.pkl\n");
-    assertThat(ws.resolve(".mlops/cache/files/md5/7f/0b6bb0b7e951b7fd2b2a4a326297e1")).hasContent("file_content");
+    assertThat(ws.resolve(".mlops/cache/files/md5/7f/0b6bb0b7e951b7fd2b2a4a326297e1"))
+        .hasContent("file_content");
     assertThat(
             java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(
@@ -127,7 +129,8 @@ class AddStatusCheckoutTest extends VersioningTestBase {
     data.add(Path.of("a.txt"));
     // put the v1 pointer back: the workspace holds v2, which is cached, so nothing is lost
     Files.writeString(
-        ws.resolve("a.txt.dvc"), new String(PointerFile.render("a.txt", v1.md5(), v1.size(), -1), StandardCharsets.UTF_8));
+        ws.resolve("a.txt.dvc"),
+        new String(PointerFile.render("a.txt", v1.md5(), v1.size(), -1), StandardCharsets.UTF_8));
     data.checkout(Path.of("a.txt.dvc"));
     assertThat(read("a.txt")).isEqualTo("v1");
   }
@@ -167,27 +170,35 @@ class AddStatusCheckoutTest extends VersioningTestBase {
       write("many/f" + i, "content " + i);
     }
     List<Long> done = new ArrayList<>();
-    data.add(Path.of("many"), (task, d, total) -> {
-      synchronized (done) {
-        done.add(d);
-      }
-      assertThat(total).isEqualTo(300);
-      assertThat(task).contains("many");
-    });
+    data.add(
+        Path.of("many"),
+        (task, d, total) -> {
+          synchronized (done) {
+            done.add(d);
+          }
+          assertThat(total).isEqualTo(300);
+          assertThat(task).contains("many");
+        });
     assertThat(done).contains(0L, 300L);
     // a throwing listener does not break the operation
     write("other/x", "x");
-    DataVersion v = data.add(Path.of("other"), (t, d, n) -> {
-      throw new IllegalStateException("listener bug");
-    });
+    DataVersion v =
+        data.add(
+            Path.of("other"),
+            (t, d, n) -> {
+              throw new IllegalStateException("listener bug");
+            });
     assertThat(v.nfiles()).isEqualTo(1);
   }
 
   @Test
   void rejectsBadPaths() throws Exception {
-    assertThatThrownBy(() -> data.add(Path.of("../outside"))).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> data.add(Path.of("missing.txt"))).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> data.checkout(Path.of("nothing.dvc"))).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> data.add(Path.of("../outside")))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> data.add(Path.of("missing.txt")))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> data.checkout(Path.of("nothing.dvc")))
+        .isInstanceOf(NotFoundException.class);
     Path outside = Files.createTempDirectory("outside");
     try {
       Files.createSymbolicLink(ws.resolve("link"), outside);

@@ -32,7 +32,8 @@ class ConcurrencyAndErrorsTest extends VersioningTestBase {
     assertThat(right.nfiles()).isEqualTo(200);
     assertThat(data.isCached(left)).isTrue();
     assertThat(data.isCached(right)).isTrue();
-    assertThat(Files.readAllLines(ws.resolve(".gitignore"))).containsExactlyInAnyOrder("/left", "/right");
+    assertThat(Files.readAllLines(ws.resolve(".gitignore")))
+        .containsExactlyInAnyOrder("/left", "/right");
     assertThat(data.status().clean()).isTrue();
     assertThat(left).isEqualTo(data.hash(Path.of("left")));
   }
@@ -71,6 +72,34 @@ class ConcurrencyAndErrorsTest extends VersioningTestBase {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("x.dvc:3");
     assertThat(ws.resolve("x")).doesNotExist();
+  }
+
+  @Test
+  void pointersAndManifestsCannotEscapeTheWorkspace() throws Exception {
+    write(
+        "evil.dvc",
+        "outs:\n- md5: c4ca4238a0b923820dcc509a6f75849b\n  hash: md5\n  path: ../../escaped\n");
+    assertThatThrownBy(() -> data.checkout(Path.of("evil.dvc")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("inside the workspace");
+    assertThatThrownBy(() -> data.status()).isInstanceOf(InvalidInputException.class);
+    java.nio.file.Files.delete(ws.resolve("evil.dvc"));
+
+    // a manifest (valid hash of its own bytes) naming ../ paths is refused
+    write("f", "1");
+    DataVersion one = data.commit(Path.of("f"));
+    byte[] evil =
+        ("[{\"md5\": \"" + one.md5() + "\", \"relpath\": \"../outside\"}]")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    String oid = Hashing.md5(evil) + ".dir";
+    Path obj = ws.resolve(".mlops/cache").resolve(ObjectStore.key(oid));
+    Files.createDirectories(obj.getParent());
+    Files.write(obj, evil);
+    assertThatThrownBy(() -> data.restore(new DataVersion("d", oid, 1, 1), Path.of("d")))
+        .isInstanceOf(dev.mlops.StoreException.class)
+        .hasMessageContaining("unsafe relpath");
+    assertThat(ws.resolve("outside")).doesNotExist();
+    assertThat(ws.getParent().resolve("outside")).doesNotExist();
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.mlops.versioning.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mlops.Mlops;
 import dev.mlops.StoreException;
 import dev.mlops.versioning.DataVersion;
 import java.io.InputStream;

@@ -54,7 +54,9 @@ class DvcCompatibilityTest {
   @Test
   void ourPointerRoundTripsToTheExampleBytes() throws Exception {
     String ours =
-        new String(PointerFile.render("dir", "5fb6b29836c388e093ca0715c872fe2a.dir", 2, 2), StandardCharsets.UTF_8);
+        new String(
+            PointerFile.render("dir", "5fb6b29836c388e093ca0715c872fe2a.dir", 2, 2),
+            StandardCharsets.UTF_8);
     String example = Files.readString(copyAndGet("dvc3-file-and-dir.dvc"));
     assertThat(example).endsWith(ours.substring("outs:\n".length()));
   }
@@ -87,7 +89,8 @@ class DvcCompatibilityTest {
       DataVersion d = data.commit(Path.of("dir"));
       assertThat(d.md5()).isEqualTo("5fb6b29836c388e093ca0715c872fe2a.dir");
       assertThat(ws.resolve(".dvc/cache/files/md5/5f/b6b29836c388e093ca0715c872fe2a.dir")).exists();
-      assertThat(ws.resolve(".dvc/cache/files/md5/c4/ca4238a0b923820dcc509a6f75849b")).hasContent("1");
+      assertThat(ws.resolve(".dvc/cache/files/md5/c4/ca4238a0b923820dcc509a6f75849b"))
+          .hasContent("1");
       assertThat(data.status().changes()).isEqualTo(Map.of("model.pkl", DataState.NOT_IN_CACHE));
 
       // one output's object is missing: the checkout is rejected before anything changes

@@ -28,7 +28,9 @@ class GcTest extends VersioningTestBase {
     Files.writeString(
         ws.resolve("out/dvc.lock"),
         "schema: '2.0'\nstages:\n  train:\n    cmd: java Train\n    outs:\n    - path: model.pkl\n"
-            + "      hash: md5\n      md5: " + model.md5() + "\n      size: 5\n");
+            + "      hash: md5\n      md5: "
+            + model.md5()
+            + "\n      size: 5\n");
 
     List<String> dry = data.gc(true);
     assertThat(dry).containsExactlyInAnyOrder(tmp.md5(), oldY, d.md5());

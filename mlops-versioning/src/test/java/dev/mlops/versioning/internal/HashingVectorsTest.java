@@ -53,16 +53,20 @@ class HashingVectorsTest {
   static Stream<Arguments> dirs() {
     return Stream.of(
         Arguments.of(new String[] {"1", "1", "2", "2"}, "5fb6b29836c388e093ca0715c872fe2a.dir"),
-        Arguments.of(new String[] {"1", "1", "2", "two", "3", "3"}, "9b5faf37366b3370fd98e3e60ca439c1.dir"),
+        Arguments.of(
+            new String[] {"1", "1", "2", "two", "3", "3"}, "9b5faf37366b3370fd98e3e60ca439c1.dir"),
         Arguments.of(new String[] {"1", "1", "3", "3"}, "83ae82fb367ac9926455870773ff09e6.dir"),
-        Arguments.of(new String[] {"file", "modified file content"}, "f0f7a307d223921557c929f944bf5303.dir"),
-        Arguments.of(new String[] {"dir_file1", "dir file content"}, "92daf39af116ca2fb245acaeb2ae65f7.dir"),
+        Arguments.of(
+            new String[] {"file", "modified file content"}, "f0f7a307d223921557c929f944bf5303.dir"),
+        Arguments.of(
+            new String[] {"dir_file1", "dir file content"}, "92daf39af116ca2fb245acaeb2ae65f7.dir"),
         Arguments.of(
             new String[] {"dir_file1", "dir file content", "dir_file2", "dir file 2 content"},
             "38175ad60f0e58ac94e0e2b7688afd81.dir"),
         Arguments.of(new String[] {"1", "1\n", "2", "2\n"}, "f437247ec66d73ba66b0ade0246fcb49.dir"),
         Arguments.of(
-            new String[] {"1", "1\n", "2", "2\n", "3", "3\n"}, "12f4b7d54a32e58818e27fba28376fba.dir"));
+            new String[] {"1", "1\n", "2", "2\n", "3", "3\n"},
+            "12f4b7d54a32e58818e27fba28376fba.dir"));
   }
 
   @ParameterizedTest

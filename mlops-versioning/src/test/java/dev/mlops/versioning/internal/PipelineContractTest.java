@@ -49,7 +49,9 @@ class PipelineContractTest extends VersioningTestBase {
     assertThat(data.isCached(f)).isTrue();
     assertThat(Files.exists(ws.resolve("out.dvc"))).isFalse();
     assertThat(Files.exists(ws.resolve(".gitignore"))).isFalse();
-    assertThat(ws.resolve(".mlops/cache/files/md5/" + f.md5().substring(0, 2) + "/" + f.md5().substring(2)))
+    assertThat(
+            ws.resolve(
+                ".mlops/cache/files/md5/" + f.md5().substring(0, 2) + "/" + f.md5().substring(2)))
         .exists();
 
     // replace whatever is there

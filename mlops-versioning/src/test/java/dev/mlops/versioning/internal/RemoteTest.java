@@ -38,8 +38,12 @@ class RemoteTest extends VersioningTestBase {
     AtomicLong total = new AtomicLong(-2);
     data.push("r", (task, done, n) -> total.set(n));
     assertThat(total.get()).isEqualTo(302);
-    assertThat(remoteDir.resolve("files/md5/" + f.md5().substring(0, 2) + "/" + f.md5().substring(2))).hasContent("weights");
-    assertThat(remoteDir.resolve("files/md5/" + d.md5().substring(0, 2) + "/" + d.md5().substring(2))).exists();
+    assertThat(
+            remoteDir.resolve("files/md5/" + f.md5().substring(0, 2) + "/" + f.md5().substring(2)))
+        .hasContent("weights");
+    assertThat(
+            remoteDir.resolve("files/md5/" + d.md5().substring(0, 2) + "/" + d.md5().substring(2)))
+        .exists();
     assertThat(objectsIn(remoteDir)).isEqualTo(302);
     data.push("r", (task, done, n) -> total.set(n));
     assertThat(total.get()).isZero();
@@ -69,7 +73,9 @@ class RemoteTest extends VersioningTestBase {
     Files.writeString(
         ws.resolve(".dvc/config"),
         "[core]\n    remote = storage\n['remote \"storage\"']\n    url = ../../remote-store\n"
-            + "['remote \"other\"']\n    url = " + remoteDir.toUri() + "\n");
+            + "['remote \"other\"']\n    url = "
+            + remoteDir.toUri()
+            + "\n");
     mlops = open(ws, null);
     data = mlops.data();
     write("a.txt", "a");
@@ -101,7 +107,8 @@ class RemoteTest extends VersioningTestBase {
     // an object the remote lacks
     write("a.txt", "a");
     data.add(Path.of("a.txt"));
-    Path obj = ws.resolve(".mlops/cache").resolve(ObjectStore.key(data.hash(Path.of("a.txt")).md5()));
+    Path obj =
+        ws.resolve(".mlops/cache").resolve(ObjectStore.key(data.hash(Path.of("a.txt")).md5()));
     Files.delete(obj);
     data.addRemote("r", remoteDir.toUri());
     assertThatThrownBy(() -> data.fetch("r"))

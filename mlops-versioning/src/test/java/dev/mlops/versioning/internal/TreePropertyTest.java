@@ -23,8 +23,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Seeded random folder trees with non-ASCII and astral names. */
 class TreePropertyTest {
   private static final String[] PIECES = {
-    "a", "B", "z", "0", "_", "-", " ", ".", "é", "ü", "ß", "日本", "\uFF21", "\uE000", "\uD834\uDD1E",
-    "\uD83D\uDE00", "\u00A0", "~", "'", "\"", "\\", "#", "Ω", "\u007F"
+    "a",
+    "B",
+    "z",
+    "0",
+    "_",
+    "-",
+    " ",
+    ".",
+    "é",
+    "ü",
+    "ß",
+    "日本",
+    "\uFF21",
+    "\uE000",
+    "\uD834\uDD1E",
+    "\uD83D\uDE00",
+    "\u00A0",
+    "~",
+    "'",
+    "\"",
+    "\\",
+    "#",
+    "Ω",
+    "\u007F"
   };
 
   @TempDir Path tmp;
@@ -37,7 +59,11 @@ class TreePropertyTest {
         sb.append(PIECES[r.nextInt(PIECES.length)]);
       }
       String s = sb.toString();
-      if (!s.equals(".") && !s.equals("..") && !s.equals(".git") && !s.equals(".dvc") && !s.endsWith(".dvc")) {
+      if (!s.equals(".")
+          && !s.equals("..")
+          && !s.equals(".git")
+          && !s.equals(".dvc")
+          && !s.endsWith(".dvc")) {
         return s;
       }
     }
@@ -55,7 +81,9 @@ class TreePropertyTest {
       }
       String dir = dirs.get(r.nextInt(dirs.size()));
       String rel = dir.isEmpty() ? randomName(r) : dir + "/" + randomName(r);
-      if (files.containsKey(rel) || dirs.contains(rel) || files.keySet().stream().anyMatch(f -> rel.startsWith(f + "/"))
+      if (files.containsKey(rel)
+          || dirs.contains(rel)
+          || files.keySet().stream().anyMatch(f -> rel.startsWith(f + "/"))
           || dirs.stream().anyMatch(d -> !d.isEmpty() && files.containsKey(d))) {
         continue;
       }
@@ -105,18 +133,24 @@ class TreePropertyTest {
       DataVersioning data = m.data();
       DataVersion v = data.add(Path.of("tree"));
       assertThat(v.nfiles()).as("seed %d", seed).isEqualTo(files.size());
-      assertThat(v.size()).as("seed %d", seed).isEqualTo(files.values().stream().mapToLong(b -> b.length).sum());
+      assertThat(v.size())
+          .as("seed %d", seed)
+          .isEqualTo(files.values().stream().mapToLong(b -> b.length).sum());
       assertThat(data.status().clean()).as("seed %d", seed).isTrue();
       // the manifest oid equals an independent computation from the files
       assertThat(v.md5()).as("seed %d", seed).isEqualTo(independentOid(files));
 
       PipelineContractTest.deleteTree(ws.resolve("tree"));
-      assertThat(data.status().changes()).as("seed %d", seed).containsEntry("tree", DataState.DELETED);
+      assertThat(data.status().changes())
+          .as("seed %d", seed)
+          .containsEntry("tree", DataState.DELETED);
       data.checkout(Path.of("tree.dvc"));
       Map<String, byte[]> back = readTree(ws.resolve("tree"));
       assertThat(back.keySet()).as("seed %d", seed).isEqualTo(new TreeMap<>(files).keySet());
       for (var e : files.entrySet()) {
-        assertThat(back.get(e.getKey())).as("seed %d file %s", seed, e.getKey()).isEqualTo(e.getValue());
+        assertThat(back.get(e.getKey()))
+            .as("seed %d file %s", seed, e.getKey())
+            .isEqualTo(e.getValue());
       }
       assertThat(data.status().clean()).as("seed %d", seed).isTrue();
       assertThat(data.hash(Path.of("tree"))).as("seed %d", seed).isEqualTo(v);
@@ -139,7 +173,7 @@ class TreePropertyTest {
         }
         rel.append(randomName(r));
         if (r.nextInt(5) == 0) {
-          rel.appendCodePoint(r.nextInt(0x20) + (r.nextBoolean() ? 0 : 0x10000));
+          rel.appendCodePoint(1 + r.nextInt(0x1f) + (r.nextBoolean() ? 0 : 0x10000));
         }
       }
       byte[] md = new byte[16];
@@ -163,7 +197,8 @@ class TreePropertyTest {
     Map<String, String> lookup = new HashMap<>();
     for (String p : byPath.keySet()) {
       keys.add(p.codePoints().toArray());
-      lookup.put(new String(p.codePoints().toArray(), 0, p.codePoints().toArray().length), byPath.get(p));
+      lookup.put(
+          new String(p.codePoints().toArray(), 0, p.codePoints().toArray().length), byPath.get(p));
     }
     keys.sort(Arrays::compare);
     StringBuilder sb = new StringBuilder("[");
@@ -203,7 +238,9 @@ class TreePropertyTest {
   static String independentOid(Map<String, byte[]> files) throws Exception {
     Map<String, String> byPath = new HashMap<>();
     for (var e : files.entrySet()) {
-      byPath.put(e.getKey(), Hashing.hex(java.security.MessageDigest.getInstance("MD5").digest(e.getValue())));
+      byPath.put(
+          e.getKey(),
+          Hashing.hex(java.security.MessageDigest.getInstance("MD5").digest(e.getValue())));
     }
     byte[] json = independentJson(byPath).getBytes(StandardCharsets.UTF_8);
     return Hashing.hex(java.security.MessageDigest.getInstance("MD5").digest(json)) + ".dir";
