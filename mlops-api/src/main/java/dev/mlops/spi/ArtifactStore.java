@@ -9,8 +9,8 @@ import java.util.List;
  * Where run artifacts are kept (a folder, S3). A run's artifacts live under its artifact root URI
  * ({@code Run.artifactUri()}); paths inside it are relative, {@code /}-separated and confined to
  * it: {@code ..}, absolute paths and symlinks leading out are rejected with {@link
- * dev.mlops.InvalidInputException}. Chosen by the scheme of {@code artifacts.uri} through an
- * {@link ArtifactStoreProvider}. Thread-safe; passes {@code ArtifactStoreContractTest}.
+ * dev.mlops.InvalidInputException}. Chosen by the scheme of {@code artifacts.uri} through an {@link
+ * ArtifactStoreProvider}. Thread-safe; passes {@code ArtifactStoreContractTest}.
  */
 public interface ArtifactStore {
   /** The root URI this store serves; run roots are below it. */

@@ -18,9 +18,9 @@ import java.util.Optional;
  * thread-safe and pass {@code TrackingStoreContractTest} from mlops-api's test-jar.
  *
  * <p>The store enforces MLflow's data rules (param immutability, the latest-metric rule, soft
- * delete, experiment name uniqueness among active experiments); key and value validation is done
- * by the caller ({@code Tracking}) before a call reaches the store. Every call is atomic: a call
- * that throws has changed nothing. Calls block until the write is durable.
+ * delete, experiment name uniqueness among active experiments); key and value validation is done by
+ * the caller ({@code Tracking}) before a call reaches the store. Every call is atomic: a call that
+ * throws has changed nothing. Calls block until the write is durable.
  */
 public interface TrackingStore extends AutoCloseable {
 
@@ -42,8 +42,8 @@ public interface TrackingStore extends AutoCloseable {
   List<Experiment> experiments(RunView view);
 
   /**
-   * Renames an active experiment; {@link dev.mlops.AlreadyExistsException} if an active one has
-   * the new name, {@link dev.mlops.ConflictException} if the experiment is deleted.
+   * Renames an active experiment; {@link dev.mlops.AlreadyExistsException} if an active one has the
+   * new name, {@link dev.mlops.ConflictException} if the experiment is deleted.
    */
   void renameExperiment(String experimentId, String newName);
 

@@ -3,8 +3,8 @@ package dev.mlops.tracking;
 import dev.mlops.InvalidInputException;
 
 /**
- * A search filter or order clause that does not follow MLflow's grammar; {@link #position()} is
- * the 0-based index of the offending character in {@link #value()}.
+ * A search filter or order clause that does not follow MLflow's grammar; {@link #position()} is the
+ * 0-based index of the offending character in {@link #value()}.
  */
 public class InvalidFilterException extends InvalidInputException {
   private static final long serialVersionUID = 1L;

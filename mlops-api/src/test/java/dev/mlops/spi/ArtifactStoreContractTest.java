@@ -42,7 +42,8 @@ public abstract class ArtifactStoreContractTest {
   void open() throws IOException {
     store = openStore(dir.resolve("store"));
     String root = store.root().toString();
-    runRoot = URI.create(root + (root.endsWith("/") ? "" : "/") + "7/0123456789abcdef0123456789abcdef");
+    runRoot =
+        URI.create(root + (root.endsWith("/") ? "" : "/") + "7/0123456789abcdef0123456789abcdef");
     src = Files.createDirectories(dir.resolve("src"));
   }
 
@@ -60,7 +61,8 @@ public abstract class ArtifactStoreContractTest {
     store.put(runRoot, src.resolve("report"), "outputs");
 
     assertThat(store.list(runRoot, ""))
-        .containsExactly(new ArtifactInfo("model.bin", false, 7), new ArtifactInfo("outputs", true, 0));
+        .containsExactly(
+            new ArtifactInfo("model.bin", false, 7), new ArtifactInfo("outputs", true, 0));
     assertThat(store.list(runRoot, "outputs/report"))
         .containsExactly(
             new ArtifactInfo("outputs/report/plots", true, 0),
@@ -95,7 +97,9 @@ public abstract class ArtifactStoreContractTest {
       assertThatThrownBy(() -> store.put(runRoot, f, bad))
           .as(bad)
           .isInstanceOf(InvalidInputException.class);
-      assertThatThrownBy(() -> store.list(runRoot, bad)).as(bad).isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> store.list(runRoot, bad))
+          .as(bad)
+          .isInstanceOf(InvalidInputException.class);
       assertThatThrownBy(() -> store.download(runRoot, bad, dir.resolve("o")))
           .as(bad)
           .isInstanceOf(InvalidInputException.class);
@@ -113,7 +117,8 @@ public abstract class ArtifactStoreContractTest {
     Path f = write(src.resolve("a.txt"), "x");
     store.put(runRoot, f, "");
     org.junit.jupiter.api.Assumptions.assumeTrue(createEscapingLink(runRoot, "link", outside));
-    assertThatThrownBy(() -> store.put(runRoot, f, "link")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> store.put(runRoot, f, "link"))
+        .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> store.list(runRoot, "link")).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> store.download(runRoot, "link/secret.txt", dir.resolve("o")))
         .isInstanceOf(InvalidInputException.class);

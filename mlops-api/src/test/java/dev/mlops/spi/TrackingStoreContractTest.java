@@ -59,8 +59,7 @@ public abstract class TrackingStoreContractTest {
 
   private Run newRun(String experiment, String name, String parent) {
     Experiment e = store.getOrCreateExperiment(experiment);
-    return store.createRun(
-        new NewRun(e.id(), name, parent, clock++, Map.of("mlflow.user", "u")));
+    return store.createRun(new NewRun(e.id(), name, parent, clock++, Map.of("mlflow.user", "u")));
   }
 
   private void metric(Run r, String key, double value, long step, long ts) {
@@ -78,10 +77,13 @@ public abstract class TrackingStoreContractTest {
     assertThat(store.experiment(a.id())).contains(a);
     assertThat(store.experiment("999999")).isEmpty();
     assertThat(store.experimentByName("nope")).isEmpty();
-    assertThat(store.experiments(RunView.ACTIVE_ONLY)).extracting(Experiment::name).contains("a", "b");
+    assertThat(store.experiments(RunView.ACTIVE_ONLY))
+        .extracting(Experiment::name)
+        .contains("a", "b");
     assertThat(a.deleted()).isFalse();
     assertThat(a.artifactLocation().toString()).endsWith(a.id());
-    assertThatThrownBy(() -> store.createExperiment("a")).isInstanceOf(AlreadyExistsException.class);
+    assertThatThrownBy(() -> store.createExperiment("a"))
+        .isInstanceOf(AlreadyExistsException.class);
   }
 
   @Test
@@ -97,10 +99,15 @@ public abstract class TrackingStoreContractTest {
     store.deleteExperiment(a.id());
     assertThat(store.experiment(a.id()).orElseThrow().deleted()).isTrue();
     assertThat(store.experimentByName("a2")).isEmpty();
-    assertThat(store.experiments(RunView.ACTIVE_ONLY)).extracting(Experiment::id).doesNotContain(a.id());
-    assertThat(store.experiments(RunView.DELETED_ONLY)).extracting(Experiment::id).containsExactly(a.id());
+    assertThat(store.experiments(RunView.ACTIVE_ONLY))
+        .extracting(Experiment::id)
+        .doesNotContain(a.id());
+    assertThat(store.experiments(RunView.DELETED_ONLY))
+        .extracting(Experiment::id)
+        .containsExactly(a.id());
     assertThat(store.searchRuns(RunQuery.all()).items()).extracting(Run::id).doesNotContain(r.id());
-    assertThatThrownBy(() -> store.renameExperiment(a.id(), "zz")).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> store.renameExperiment(a.id(), "zz"))
+        .isInstanceOf(ConflictException.class);
     assertThatThrownBy(() -> store.createRun(new NewRun(a.id(), "x", null, 1, Map.of())))
         .isInstanceOf(InvalidInputException.class);
 
@@ -110,13 +117,17 @@ public abstract class TrackingStoreContractTest {
     store.renameExperiment(reused.id(), "a3");
     store.restoreExperiment(a.id());
     assertThat(store.experimentByName("a2").orElseThrow().id()).isEqualTo(a.id());
-    assertThat(store.searchRuns(RunQuery.in("a2")).items()).extracting(Run::id).containsExactly(r.id());
+    assertThat(store.searchRuns(RunQuery.in("a2")).items())
+        .extracting(Run::id)
+        .containsExactly(r.id());
   }
 
   @Test
   void unknownExperimentsAreNotFound() {
-    assertThatThrownBy(() -> store.deleteExperiment("424242")).isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> store.renameExperiment("x y", "n")).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> store.deleteExperiment("424242"))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> store.renameExperiment("x y", "n"))
+        .isInstanceOf(NotFoundException.class);
   }
 
   // ------------------------------------------------------------ runs
@@ -132,7 +143,9 @@ public abstract class TrackingStoreContractTest {
     assertThat(r.parentId()).isNull();
     Experiment e = store.experimentByName("e").orElseThrow();
     assertThat(r.experimentId()).isEqualTo(e.id());
-    assertThat(r.artifactUri().toString()).startsWith(e.artifactLocation().toString()).contains(r.id());
+    assertThat(r.artifactUri().toString())
+        .startsWith(e.artifactLocation().toString())
+        .contains(r.id());
 
     Run child = newRun("e", "child", r.id());
     assertThat(child.parentId()).isEqualTo(r.id());
@@ -176,8 +189,16 @@ public abstract class TrackingStoreContractTest {
   void nonFiniteValuesRoundTripExactly() {
     Run r = newRun("e");
     double[] values = {
-      Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0, Double.MIN_VALUE,
-      Double.MAX_VALUE, -Double.MAX_VALUE, 1e-320, 0.1
+      Double.NaN,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      -0.0,
+      0.0,
+      Double.MIN_VALUE,
+      Double.MAX_VALUE,
+      -Double.MAX_VALUE,
+      1e-320,
+      0.1
     };
     List<RunMetric> points = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
@@ -215,7 +236,8 @@ public abstract class TrackingStoreContractTest {
             new Metric("loss", 4, 1, 7),
             new Metric("loss", 3, 2, 10));
     assertThat(store.metricHistory(r.id(), "missing")).isEmpty();
-    assertThatThrownBy(() -> store.metricHistory("nope", "loss")).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> store.metricHistory("nope", "loss"))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test
@@ -244,12 +266,17 @@ public abstract class TrackingStoreContractTest {
   @Test
   void inputsAreRecordedInOrderWithoutDuplicates() {
     Run r = newRun("e");
-    DataVersion file = new DataVersion("data/train.csv", "d41d8cd98f00b204e9800998ecf8427e", 0, null);
-    DataVersion folder = new DataVersion("data/images", "0123456789abcdef0123456789abcdef.dir", 42, 3);
+    DataVersion file =
+        new DataVersion("data/train.csv", "d41d8cd98f00b204e9800998ecf8427e", 0, null);
+    DataVersion folder =
+        new DataVersion("data/images", "0123456789abcdef0123456789abcdef.dir", 42, 3);
     store.logInputs(r.id(), List.of(file));
     store.logInputs(r.id(), List.of(folder, file));
     assertThat(store.inputs(r.id())).containsExactly(file, folder);
-    assertThat(store.searchRuns(RunQuery.in("e").filter("datasets.digest = '" + file.md5() + "'")).items())
+    assertThat(
+            store
+                .searchRuns(RunQuery.in("e").filter("datasets.digest = '" + file.md5() + "'"))
+                .items())
         .extracting(Run::id)
         .containsExactly(r.id());
   }
@@ -266,7 +293,9 @@ public abstract class TrackingStoreContractTest {
     assertThatThrownBy(() -> store.logParams(r.id(), Map.of("a", "1")))
         .isInstanceOf(InvalidInputException.class);
     store.restoreRun(r.id());
-    assertThat(store.searchRuns(RunQuery.in("e")).items()).extracting(Run::id).containsExactly(r.id());
+    assertThat(store.searchRuns(RunQuery.in("e")).items())
+        .extracting(Run::id)
+        .containsExactly(r.id());
   }
 
   @Test
@@ -314,12 +343,18 @@ public abstract class TrackingStoreContractTest {
         .containsExactly("run-1", "run-3", "run-5");
     assertThat(names(RunQuery.in("s").filter("tags.team LIKE 'growth%'"))).hasSize(3);
     assertThat(names(RunQuery.in("s").filter("tags.team ILIKE 'growth%'"))).hasSize(6);
-    assertThat(names(RunQuery.in("s").filter("attributes.run_name = 'run-2'"))).containsExactly("run-2");
+    assertThat(names(RunQuery.in("s").filter("attributes.run_name = 'run-2'")))
+        .containsExactly("run-2");
     assertThat(names(RunQuery.in("s").filter("run_name LIKE 'run-_'"))).hasSize(6);
     assertThat(
             names(
                 RunQuery.in("s")
-                    .filter("attributes.run_id IN ('" + runs.get(0).id() + "', '" + runs.get(1).id() + "')")
+                    .filter(
+                        "attributes.run_id IN ('"
+                            + runs.get(0).id()
+                            + "', '"
+                            + runs.get(1).id()
+                            + "')")
                     .orderBy("run_name DESC")))
         .containsExactly("run-1", "run-0");
     assertThat(names(RunQuery.in("s").filter("attributes.status = 'RUNNING'"))).hasSize(6);
@@ -361,6 +396,7 @@ public abstract class TrackingStoreContractTest {
     String token = page.nextPageToken().get();
     assertThatThrownBy(() -> store.searchRuns(RunQuery.in("s").limit(4).pageToken(token)))
         .isInstanceOf(InvalidInputException.class);
+    assertThat(store.searchRuns(q.limit(10).pageToken(token)).items()).hasSize(2);
   }
 
   @Test
@@ -371,7 +407,8 @@ public abstract class TrackingStoreContractTest {
             InvalidFilterException.class, e -> assertThat(e.position()).isEqualTo(14));
     assertThatThrownBy(() -> store.searchRuns(RunQuery.in("s").filter("params.lr = 0.1")))
         .isInstanceOf(InvalidFilterException.class);
-    assertThatThrownBy(() -> store.searchRuns(RunQuery.in("s").filter("metrics.a > 1 or metrics.b > 1")))
+    assertThatThrownBy(
+            () -> store.searchRuns(RunQuery.in("s").filter("metrics.a > 1 or metrics.b > 1")))
         .isInstanceOfSatisfying(
             InvalidFilterException.class, e -> assertThat(e.position()).isEqualTo(14));
     assertThatThrownBy(() -> store.searchRuns(RunQuery.in("s").orderBy("metrics.acc SIDEWAYS")))
@@ -389,7 +426,10 @@ public abstract class TrackingStoreContractTest {
         .containsExactly(r.id());
     assertThat(store.searchRuns(RunQuery.in("inj").filter("params.p = 'y'' OR ''1''=''1'")).items())
         .isEmpty();
-    assertThat(store.searchRuns(RunQuery.in("inj").filter("params.`p; DROP TABLE runs` = 'a'")).items())
+    assertThat(
+            store
+                .searchRuns(RunQuery.in("inj").filter("params.`p; DROP TABLE runs` = 'a'"))
+                .items())
         .isEmpty();
     assertThat(store.searchRuns(RunQuery.in("inj'; DROP TABLE runs; --")).items()).isEmpty();
     assertThat(store.run(r.id())).isPresent();

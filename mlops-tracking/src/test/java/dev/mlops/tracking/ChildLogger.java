@@ -40,7 +40,7 @@ public final class ChildLogger {
     long i = 0;
     while (true) {
       for (int k = 0; k < 500; k++, i++) {
-        run.metric("m", i, i);
+        run.metric("m", (double) i, i);
       }
       run.flush();
       System.out.println("flushed " + i);

@@ -56,7 +56,9 @@ class TrackingTest {
     assertThat(r.metrics()).containsEntry("loss", 0.2).containsEntry("accuracy", 0.91);
     assertThat(r.tags()).containsEntry("team", "growth");
     assertThat(r.name()).matches("[a-z]+-[a-z]+-\\d{1,3}");
-    assertThat(tracking.metricHistory(r.id(), "loss")).extracting(Metric::step).containsExactly(0L, 1L, 2L, 3L, 4L);
+    assertThat(tracking.metricHistory(r.id(), "loss"))
+        .extracting(Metric::step)
+        .containsExactly(0L, 1L, 2L, 3L, 4L);
     assertThat(tracking.get(r.id())).isEqualTo(r);
   }
 
@@ -109,7 +111,9 @@ class TrackingTest {
     assertThat(child.tags()).containsEntry("mlflow.parentRunId", parentId);
     assertThat(child.experimentId()).isEqualTo(tracking.get(parentId).experimentId());
     assertThat(
-            tracking.search(RunQuery.in("cv").filter("tags.mlflow.parentRunId = '" + parentId + "'")).items())
+            tracking
+                .search(RunQuery.in("cv").filter("tags.mlflow.parentRunId = '" + parentId + "'"))
+                .items())
         .extracting(Run::name)
         .containsExactlyInAnyOrder("fold-1", "fold-2");
   }
@@ -145,15 +149,19 @@ class TrackingTest {
   void keysAndValuesFollowMlflowLimits() {
     ActiveRun run = tracking.start("e");
     run.metric("a b/c-d_e.f", 1).param("x/y", "1").tag("t", "v".repeat(8000));
-    for (String bad : new String[] {"", "/a", "a/../b", "..a", "a//b", "a/", "./a", "a@b", "k".repeat(251)}) {
-      assertThatThrownBy(() -> run.metric(bad, 1)).as(bad).isInstanceOf(InvalidInputException.class);
+    for (String bad :
+        new String[] {"", "/a", "a/../b", "..a", "a//b", "a/", "./a", "a@b", "k".repeat(251)}) {
+      assertThatThrownBy(() -> run.metric(bad, 1))
+          .as(bad)
+          .isInstanceOf(InvalidInputException.class);
       assertThatThrownBy(() -> run.param(bad, 1)).as(bad).isInstanceOf(InvalidInputException.class);
       assertThatThrownBy(() -> run.tag(bad, "v")).as(bad).isInstanceOf(InvalidInputException.class);
     }
     assertThatThrownBy(() -> run.param("long", "v".repeat(6001)))
         .isInstanceOf(InvalidInputException.class);
     run.param("ok", "v".repeat(6000));
-    assertThatThrownBy(() -> run.tag("t2", "v".repeat(8001))).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> run.tag("t2", "v".repeat(8001)))
+        .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> run.param("n", null)).isInstanceOf(InvalidInputException.class);
     run.close();
     Run r = tracking.get(run.id());
@@ -176,7 +184,8 @@ class TrackingTest {
     assertThat(r.metrics()).containsEntry("ninf", Double.NEGATIVE_INFINITY);
     assertThat(Double.doubleToRawLongBits(r.metrics().get("nzero")))
         .isEqualTo(Double.doubleToRawLongBits(-0.0));
-    assertThat(tracking.metricHistory(r.id(), "inf").get(0).value()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(tracking.metricHistory(r.id(), "inf").get(0).value())
+        .isEqualTo(Double.POSITIVE_INFINITY);
   }
 
   @Test
@@ -197,8 +206,7 @@ class TrackingTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(git(repo, "init", "-q", "-b", "main") == 0, "git");
     Files.writeString(repo.resolve("a.txt"), "a");
     git(repo, "add", "a.txt");
-    assertThat(
-            git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init"))
+    assertThat(git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init"))
         .isZero();
     try (Mlops m = Mlops.open(repo.resolve(".mlops"))) {
       Run clean = m.tracking().run("e", run -> {});
@@ -208,7 +216,8 @@ class TrackingTest {
     }
     Files.writeString(repo.resolve("a.txt"), "changed");
     try (Mlops m = Mlops.open(repo.resolve(".mlops"))) {
-      assertThat(m.tracking().run("e", run -> {}).tags()).containsEntry("mlflow.source.git.dirty", "true");
+      assertThat(m.tracking().run("e", run -> {}).tags())
+          .containsEntry("mlflow.source.git.dirty", "true");
     }
   }
 
@@ -238,7 +247,8 @@ class TrackingTest {
     Path out = tracking.downloadArtifacts(r.id(), "backup/v1/model.bin", dir.resolve("dl"));
     assertThat(out).hasContent("weights");
     ActiveRun run = tracking.start("e");
-    assertThatThrownBy(() -> run.artifact(model, "../../x")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> run.artifact(model, "../../x"))
+        .isInstanceOf(InvalidInputException.class);
     run.close();
   }
 
@@ -252,7 +262,9 @@ class TrackingTest {
   @Test
   void compareMarksDifferingKeys() {
     Run a = tracking.run("e", run -> run.param("lr", 0.1).param("seed", 1).metric("acc", 0.8));
-    Run b = tracking.run("e", run -> run.param("lr", 0.2).param("seed", 1).metric("acc", 0.8).metric("f1", 0.5));
+    Run b =
+        tracking.run(
+            "e", run -> run.param("lr", 0.2).param("seed", 1).metric("acc", 0.8).metric("f1", 0.5));
     RunComparison c = tracking.compare(a.id(), b.id());
     assertThat(c.differs("params.lr")).isTrue();
     assertThat(c.differs("params.seed")).isFalse();
@@ -260,13 +272,15 @@ class TrackingTest {
     assertThat(c.differs("metrics.f1")).isTrue();
     assertThat(c.params().get("lr")).containsExactly("0.1", "0.2");
     assertThat(c.toTable()).contains("* params.lr");
-    assertThatThrownBy(() -> tracking.compare(a.id(), "missing")).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> tracking.compare(a.id(), "missing"))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test
   void experimentsCrudThroughTheApi() {
     Experiment e = tracking.createExperiment("exp");
-    assertThatThrownBy(() -> tracking.createExperiment("exp")).isInstanceOf(AlreadyExistsException.class);
+    assertThatThrownBy(() -> tracking.createExperiment("exp"))
+        .isInstanceOf(AlreadyExistsException.class);
     tracking.renameExperiment(e.id(), "exp2");
     assertThat(tracking.experiment("exp2")).isPresent();
     tracking.deleteExperiment(e.id());
@@ -274,8 +288,10 @@ class TrackingTest {
     assertThat(tracking.experimentById(e.id()).deleted()).isTrue();
     Run r = tracking.run("exp2", run -> {});
     assertThat(r.experimentId()).isNotEqualTo(e.id());
-    assertThatThrownBy(() -> tracking.restoreExperiment(e.id())).isInstanceOf(ConflictException.class);
-    assertThatThrownBy(() -> tracking.createExperiment(" ")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> tracking.restoreExperiment(e.id()))
+        .isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> tracking.createExperiment(" "))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test
@@ -325,9 +341,25 @@ class TrackingTest {
   }
 
   @Test
+  void theHomeStaysWritableForOtherConnectionsBetweenWrites() throws Exception {
+    tracking.run("e", run -> run.metric("m", 1).param("p", 1));
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("busy_timeout", "2000");
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve(".mlops/mlops.db"), p);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE other_process (x INTEGER)");
+      s.execute("INSERT INTO other_process VALUES (1)");
+    }
+    assertThat(tracking.run("e", run -> run.metric("m", 2)).status()).isEqualTo(RunStatus.FINISHED);
+  }
+
+  @Test
   void unknownRunsAreNotFound() {
     assertThatThrownBy(() -> tracking.get("nope")).isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> tracking.metricHistory("nope", "k")).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> tracking.metricHistory("nope", "k"))
+        .isInstanceOf(NotFoundException.class);
     assertThat(tracking.search(RunQuery.in("never")).items()).isEmpty();
     assertThat(List.of()).isEmpty();
   }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Artifacts in a local folder: {@code <root>/<experiment-id>/<run-id>/<path>}. Every path is
- * confined to its run's folder: {@code ..}, absolute paths and symlinks that lead out are
- * rejected. Files are written to a temp name in the same folder, fsynced and renamed. Thread-safe.
+ * confined to its run's folder: {@code ..}, absolute paths and symlinks that lead out are rejected.
+ * Files are written to a temp name in the same folder, fsynced and renamed. Thread-safe.
  */
 public final class FileArtifactStore implements ArtifactStore {
   private static final Logger log = LoggerFactory.getLogger(FileArtifactStore.class);
@@ -53,7 +53,10 @@ public final class FileArtifactStore implements ArtifactStore {
       }
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(
-          MlopsConfig.ARTIFACTS_URI, uri, "an absolute file: URI such as file:///data/artifacts", e);
+          MlopsConfig.ARTIFACTS_URI,
+          uri,
+          "an absolute file: URI such as file:///data/artifacts",
+          e);
     }
     return base.resolve(uri).toAbsolutePath().normalize();
   }

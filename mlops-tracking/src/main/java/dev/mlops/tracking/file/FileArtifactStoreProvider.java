@@ -3,7 +3,6 @@ package dev.mlops.tracking.file;
 import dev.mlops.spi.ArtifactStore;
 import dev.mlops.spi.ArtifactStoreProvider;
 import dev.mlops.spi.ModuleContext;
-import java.nio.file.Path;
 import java.util.Set;
 
 /** Serves {@code file:} artifact URIs (and plain paths). */
@@ -17,5 +16,4 @@ public final class FileArtifactStoreProvider implements ArtifactStoreProvider {
   public ArtifactStore open(String uri, ModuleContext context) {
     return new FileArtifactStore(FileArtifactStore.toPath(uri, context.workspace()));
   }
-
 }

@@ -61,7 +61,8 @@ public final class FilterParser {
     List<OrderKey> keys = new ArrayList<>();
     for (String clause : clauses) {
       if (clause == null || clause.isBlank()) {
-        throw new InvalidFilterException("orderBy", clause, 0, "an order clause like 'metrics.x DESC'");
+        throw new InvalidFilterException(
+            "orderBy", clause, 0, "an order clause like 'metrics.x DESC'");
       }
       keys.add(new FilterParser("orderBy", clause).orderKey());
     }
@@ -104,24 +105,22 @@ public final class FilterParser {
   }
 
   private Comparison clause() {
-    Token start = peek();
     Identifier id = identifier();
     Token opToken = peek();
     Operator op = operator();
     Token valueToken = peek();
     Value value = op.isList() ? list() : scalar();
-    check(id, op, value, start, opToken, valueToken);
+    check(id, op, value, opToken, valueToken);
     return new Comparison(id, op, value);
   }
 
-  private void check(
-      Identifier id, Operator op, Value value, Token start, Token opToken, Token valueToken) {
+  private void check(Identifier id, Operator op, Value value, Token opToken, Token valueToken) {
     switch (id.type()) {
       case METRIC:
         if (!op.isComparison()) {
           throw error(opToken, "a comparison operator (=, !=, >, >=, <, <=) for a metric");
         }
-        if (!(value instanceof Value.Number)) {
+        if (!(value instanceof Value.Numeric)) {
           throw error(valueToken, "a number to compare metric '" + id.key() + "' with");
         }
         return;
@@ -138,7 +137,7 @@ public final class FilterParser {
         if (op.isComparison() && op != Operator.EQ && op != Operator.NE) {
           throw error(opToken, "=, !=, LIKE, ILIKE, IN or NOT IN for datasets");
         }
-        if (value instanceof Value.Number) {
+        if (value instanceof Value.Numeric) {
           throw error(valueToken, "a quoted string to compare " + id + " with");
         }
         return;
@@ -148,7 +147,7 @@ public final class FilterParser {
           if (!op.isComparison()) {
             throw error(opToken, "a comparison operator (=, !=, >, >=, <, <=) for " + id);
           }
-          if (!(value instanceof Value.Number) || !isInteger(((Value.Number) value).text())) {
+          if (!(value instanceof Value.Numeric) || !isInteger(((Value.Numeric) value).text())) {
             throw error(valueToken, "an integer (epoch milliseconds) to compare " + id + " with");
           }
           return;
@@ -159,7 +158,7 @@ public final class FilterParser {
         if (op.isComparison() && op != Operator.EQ && op != Operator.NE) {
           throw error(opToken, "=, !=, LIKE or ILIKE for " + id);
         }
-        if (value instanceof Value.Number) {
+        if (value instanceof Value.Numeric) {
           throw error(valueToken, "a quoted string to compare " + id + " with");
         }
     }
@@ -204,7 +203,8 @@ public final class FilterParser {
     } else if (t.kind == Kind.BACKTICK || t.kind == Kind.QUOTED) {
       return attribute(t, t.text);
     } else {
-      throw error(t, "an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>");
+      throw error(
+          t, "an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>");
     }
     EntityType type =
         EntityType.fromPrefix(typeText)
@@ -280,7 +280,7 @@ public final class FilterParser {
   private Value scalar() {
     Token t = next();
     if (t.kind == Kind.NUMBER) {
-      return new Value.Number(t.text);
+      return new Value.Numeric(t.text);
     }
     if (t.kind == Kind.QUOTED) {
       return new Value.Text(t.text);

@@ -6,7 +6,7 @@ import java.util.List;
 public sealed interface Value {
 
   /** A number, kept as written. */
-  record Number(String text) implements Value {
+  record Numeric(String text) implements Value {
     public double asDouble() {
       return Double.parseDouble(text);
     }

@@ -76,7 +76,9 @@ final class DefaultActiveRun implements ActiveRun {
       Validation.key("metric key", key);
       checkedKeys.add(key);
     }
-    tracking.writer().append(new RunMetric(info.id(), key, value, step, System.currentTimeMillis()));
+    tracking
+        .writer()
+        .append(new RunMetric(info.id(), key, value, step, System.currentTimeMillis()));
     return this;
   }
 

@@ -75,13 +75,17 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Opens tracking for a module context: stores chosen by {@code tracking.uri}/{@code artifacts.uri}. */
+  /**
+   * Opens tracking for a module context: stores chosen by {@code tracking.uri}/{@code
+   * artifacts.uri}.
+   */
   public static DefaultTracking open(ModuleContext context) {
     MlopsConfig config = context.config();
     String trackingUri =
         config.get(MlopsConfig.TRACKING_URI, "sqlite:" + context.home().resolve("mlops.db"));
     String artifactsUri =
-        config.get(MlopsConfig.ARTIFACTS_URI, context.home().resolve("artifacts").toUri().toString());
+        config.get(
+            MlopsConfig.ARTIFACTS_URI, context.home().resolve("artifacts").toUri().toString());
     ArtifactStore artifacts = Stores.artifacts(artifactsUri, context);
     TrackingStore store = Stores.tracking(trackingUri, context);
     return new DefaultTracking(
@@ -206,7 +210,9 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
   @Override
   public Run get(String runId) {
     flushQuietly();
-    return store.run(runId).orElseThrow(() -> new NotFoundException("no run with id '" + runId + "'"));
+    return store
+        .run(runId)
+        .orElseThrow(() -> new NotFoundException("no run with id '" + runId + "'"));
   }
 
   @Override
@@ -239,9 +245,16 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
     return store.inputs(runId);
   }
 
+  /**
+   * Makes this instance's pending metrics visible to a read; a write failure is not the reader's.
+   */
   private void flushQuietly() {
     if (!closed) {
-      writer.flush();
+      try {
+        writer.flush();
+      } catch (RuntimeException e) {
+        log.debug("pending metrics could not be written before a read", e);
+      }
     }
   }
 
@@ -312,8 +325,8 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
   }
 
   /**
-   * Ends every run still running as KILLED (after writing its metrics), stops the writer and
-   * closes the stores. Called by {@code Mlops.close()} and at JVM shutdown. Idempotent.
+   * Ends every run still running as KILLED (after writing its metrics), stops the writer and closes
+   * the stores. Called by {@code Mlops.close()} and at JVM shutdown. Idempotent.
    */
   @Override
   public void close() {

@@ -5,7 +5,6 @@ import dev.mlops.StoreException;
 import dev.mlops.spi.RunMetric;
 import dev.mlops.spi.TrackingStore;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The background writer of metric points: callers append to a bounded buffer (waiting when it is
- * full, never dropping), one daemon thread takes everything buffered and writes it to the store
- * in one transaction per chunk (group commit). Thread-safe.
+ * full, never dropping), one daemon thread takes everything buffered and writes it to the store in
+ * one transaction per chunk (group commit). Thread-safe.
  *
  * <p>Points are numbered in buffer order under the lock, so "every point appended before {@link
  * #flush()} was called is committed" is simply {@code committed >= appended}.
@@ -70,8 +69,8 @@ final class MetricWriter implements AutoCloseable {
   }
 
   /**
-   * Blocks until every point appended before this call is committed; throws {@link
-   * StoreException} if a batch among them could not be written.
+   * Blocks until every point appended before this call is committed; throws {@link StoreException}
+   * if a batch among them could not be written.
    */
   void flush() {
     lock.lock();

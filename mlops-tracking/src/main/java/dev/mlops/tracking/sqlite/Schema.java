@@ -65,7 +65,7 @@ final class Schema {
               + "  path TEXT NOT NULL, md5 TEXT NOT NULL, size INTEGER NOT NULL, nfiles INTEGER,\n"
               + "  PRIMARY KEY (run_id, path, md5)) WITHOUT ROWID;\n"
               + "CREATE INDEX run_inputs_md5 ON run_inputs(md5);\n"
-              + "CREATE INDEX latest_metrics_key_value ON latest_metrics(key, value);\n"
+              + "CREATE INDEX latest_metrics_key_value ON latest_metrics(key, value, kind);\n"
               + "CREATE INDEX params_key_value ON params(key, value);\n"
               + "CREATE INDEX tags_key_value ON tags(key, value);\n"
               + "CREATE INDEX runs_parent ON runs(parent_run_id);\n");

@@ -31,13 +31,16 @@ final class SearchSql {
   private final List<Object> selectArgs = new ArrayList<>();
   private final List<Object> whereArgs = new ArrayList<>();
   private final StringBuilder select = new StringBuilder("SELECT r.run_id");
+  private final List<Object> fromArgs = new ArrayList<>();
   private final StringBuilder where = new StringBuilder();
   private final StringBuilder order = new StringBuilder();
+  private String from = " FROM runs r";
 
   /** The SQL selecting matching run ids in order, with LIMIT ? OFFSET ? at the end. */
   String sql() {
     return select
-        + " FROM runs r WHERE 1 = 1"
+        + from
+        + " WHERE 1 = 1"
         + where
         + " ORDER BY "
         + order
@@ -47,6 +50,7 @@ final class SearchSql {
   /** The bound parameters, in order, without limit and offset. */
   List<Object> args() {
     List<Object> all = new ArrayList<>(selectArgs);
+    all.addAll(fromArgs);
     all.addAll(whereArgs);
     return all;
   }
@@ -61,10 +65,82 @@ final class SearchSql {
     whereArgs.add(stage);
   }
 
+  /**
+   * Adds the filter. The most selective-looking clause on params, tags, metrics or datasets drives
+   * the query (its index gives the candidate runs); the others are probed per candidate through
+   * their primary keys, so a search never scans every run of a large experiment.
+   */
   void filter(Filter filter) {
-    for (Comparison c : filter.clauses()) {
-      where.append(" AND ");
-      clause(c);
+    List<Comparison> clauses = filter.clauses();
+    int driverIndex = -1;
+    for (int i = 0; i < clauses.size(); i++) {
+      Comparison c = clauses.get(i);
+      if (c.identifier().type() != EntityType.ATTRIBUTE
+          && (driverIndex < 0 || rank(c) < rank(clauses.get(driverIndex)))) {
+        driverIndex = i;
+      }
+    }
+    if (driverIndex >= 0) {
+      Comparison driver = clauses.get(driverIndex);
+      StringBuilder saved = new StringBuilder(where);
+      List<Object> savedArgs = new ArrayList<>(whereArgs);
+      where.setLength(0);
+      whereArgs.clear();
+      candidates(driver);
+      from = " FROM (" + where + ") cand JOIN runs r ON r.run_id = cand.run_id";
+      fromArgs.addAll(whereArgs);
+      where.setLength(0);
+      where.append(saved);
+      whereArgs.clear();
+      whereArgs.addAll(savedArgs);
+    }
+    for (int i = 0; i < clauses.size(); i++) {
+      if (i != driverIndex) {
+        where.append(" AND ");
+        clause(clauses.get(i));
+      }
+    }
+  }
+
+  /** Lower is more selective: equality on text first, ranges on metrics last. */
+  private static int rank(Comparison c) {
+    Operator op = c.operator();
+    boolean metric = c.identifier().type() == EntityType.METRIC;
+    if ((op == Operator.EQ || op == Operator.IN) && !metric) {
+      return 0;
+    }
+    if (op == Operator.EQ) {
+      return 1;
+    }
+    if (op == Operator.LIKE || op == Operator.ILIKE) {
+      return 2;
+    }
+    return metric && op != Operator.NE ? 3 : 4;
+  }
+
+  /** The run ids matching a clause on params, tags, metrics or datasets (no duplicates). */
+  private void candidates(Comparison c) {
+    Identifier id = c.identifier();
+    switch (id.type()) {
+      case METRIC:
+        where.append("SELECT run_id FROM latest_metrics WHERE key = ? AND kind <> 1 AND value ");
+        whereArgs.add(id.key());
+        where.append(c.operator().text()).append(" ?");
+        whereArgs.add(((Value.Numeric) c.value()).asDouble());
+        return;
+      case PARAM:
+      case TAG:
+        where
+            .append("SELECT run_id FROM ")
+            .append(id.type() == EntityType.PARAM ? "params" : "tags")
+            .append(" WHERE key = ? AND ");
+        whereArgs.add(id.key());
+        textCondition("value", c);
+        return;
+      case DATASET:
+      default:
+        where.append("SELECT DISTINCT run_id FROM run_inputs WHERE ");
+        textCondition(id.key().equals("name") ? "path" : "md5", c);
     }
   }
 
@@ -73,10 +149,7 @@ final class SearchSql {
     for (OrderKey k : keys) {
       String alias = "o" + i++;
       select.append(", ").append(orderExpression(k.identifier())).append(" AS ").append(alias);
-      order
-          .append(alias)
-          .append(k.ascending() ? " ASC" : " DESC")
-          .append(" NULLS LAST, ");
+      order.append(alias).append(k.ascending() ? " ASC" : " DESC").append(" NULLS LAST, ");
     }
   }
 
@@ -104,17 +177,21 @@ final class SearchSql {
     switch (id.type()) {
       case METRIC:
         where.append(
-            "r.run_id IN (SELECT run_id FROM latest_metrics WHERE key = ? AND kind <> 1 AND value ");
+            "EXISTS (SELECT 1 FROM latest_metrics x WHERE x.run_id = r.run_id AND x.key = ?"
+                + " AND x.kind <> 1 AND x.value ");
         whereArgs.add(id.key());
         where.append(c.operator().text()).append(" ?)");
-        whereArgs.add(((Value.Number) c.value()).asDouble());
+        whereArgs.add(((Value.Numeric) c.value()).asDouble());
         return;
       case PARAM:
       case TAG:
         String table = id.type() == EntityType.PARAM ? "params" : "tags";
-        where.append("r.run_id IN (SELECT run_id FROM ").append(table).append(" WHERE key = ? AND ");
+        where
+            .append("EXISTS (SELECT 1 FROM ")
+            .append(table)
+            .append(" x WHERE x.run_id = r.run_id AND x.key = ? AND ");
         whereArgs.add(id.key());
-        textCondition("value", c);
+        textCondition("x.value", c);
         where.append(')');
         return;
       case DATASET:
@@ -128,7 +205,7 @@ final class SearchSql {
         String col = COLUMNS.get(id.key());
         if (FilterParser.NUMERIC_ATTRIBUTES.contains(id.key())) {
           where.append(col).append(' ').append(c.operator().text()).append(" ?");
-          whereArgs.add(Long.parseLong(((Value.Number) c.value()).text().replace("+", "")));
+          whereArgs.add(Long.parseLong(((Value.Numeric) c.value()).text().replace("+", "")));
         } else {
           textCondition(col, c);
         }

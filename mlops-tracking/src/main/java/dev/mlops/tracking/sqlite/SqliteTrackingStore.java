@@ -52,7 +52,10 @@ public final class SqliteTrackingStore implements TrackingStore {
   private static final int KIND_NAN = 1;
   private static final int KIND_NEGATIVE_ZERO = 2;
   private static final int IN_CHUNK = 500;
-  private static final Pattern TOKEN = Pattern.compile("\\{\"offset\":(\\d+),\"q\":\"([0-9a-f]+)\"}");
+  private static final int ROWS_PER_INSERT = 50;
+  private static final String MULTI_ROW_INSERT = multiRowInsert(ROWS_PER_INSERT);
+  private static final Pattern TOKEN =
+      Pattern.compile("\\{\"offset\":(\\d+),\"q\":\"([0-9a-f]+)\"}");
 
   private final Database db;
   private final boolean ownsDatabase;
@@ -171,7 +174,8 @@ public final class SqliteTrackingStore implements TrackingStore {
 
   @Override
   public Optional<Experiment> experimentByName(String name) {
-    return db.read(
+    return db
+        .read(
             c ->
                 queryExperiments(
                     c, "WHERE e.name = ? AND e.lifecycle_stage = 'active'", List.of(name)))
@@ -517,20 +521,34 @@ public final class SqliteTrackingStore implements TrackingStore {
     }
     Map<List<String>, RunMetric> latest = new LinkedHashMap<>();
     for (RunMetric p : points) {
-      latest.merge(
-          List.of(p.runId(), p.key()), p, (a, b) -> isNewer(b, a) ? b : a);
+      latest.merge(List.of(p.runId(), p.key()), p, (a, b) -> isNewer(b, a) ? b : a);
     }
     db.useWrite(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, kind, value)"
-                      + " VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (RunMetric p : points) {
-              bindPoint(ps, p);
-              ps.addBatch();
+          // many rows per statement: one VDBE run per ROWS_PER_INSERT points instead of per point
+          int full = points.size() / ROWS_PER_INSERT * ROWS_PER_INSERT;
+          if (full > 0) {
+            try (PreparedStatement ps = c.prepareStatement(MULTI_ROW_INSERT)) {
+              for (int from = 0; from < full; from += ROWS_PER_INSERT) {
+                for (int i = 0; i < ROWS_PER_INSERT; i++) {
+                  bindPoint(ps, points.get(from + i), i * 6);
+                }
+                ps.addBatch();
+              }
+              ps.executeBatch();
             }
-            ps.executeBatch();
+          }
+          if (full < points.size()) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, kind, value)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)")) {
+              for (RunMetric p : points.subList(full, points.size())) {
+                bindPoint(ps, p, 0);
+                ps.addBatch();
+              }
+              ps.executeBatch();
+            }
           }
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -544,7 +562,7 @@ public final class SqliteTrackingStore implements TrackingStore {
                       + " OR (excluded.timestamp = latest_metrics.timestamp AND excluded.kind <> 1"
                       + " AND (latest_metrics.kind = 1 OR excluded.value > latest_metrics.value))))")) {
             for (RunMetric p : latest.values()) {
-              bindPoint(ps, p);
+              bindPoint(ps, p, 0);
               ps.addBatch();
             }
             ps.executeBatch();
@@ -552,7 +570,19 @@ public final class SqliteTrackingStore implements TrackingStore {
         });
   }
 
-  /** MLflow's latest-value rule: higher step, then later timestamp, then larger value (NaN least). */
+  private static String multiRowInsert(int rows) {
+    StringBuilder sb =
+        new StringBuilder(
+            "INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, kind, value) VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sb.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * MLflow's latest-value rule: higher step, then later timestamp, then larger value (NaN least).
+   */
   static boolean isNewer(RunMetric a, RunMetric b) {
     if (a.step() != b.step()) {
       return a.step() > b.step();
@@ -566,21 +596,21 @@ public final class SqliteTrackingStore implements TrackingStore {
     return Double.isNaN(b.value()) || a.value() > b.value();
   }
 
-  private static void bindPoint(PreparedStatement ps, RunMetric p) throws SQLException {
-    ps.setString(1, p.runId());
-    ps.setString(2, p.key());
-    ps.setLong(3, p.step());
-    ps.setLong(4, p.timestamp());
+  private static void bindPoint(PreparedStatement ps, RunMetric p, int offset) throws SQLException {
+    ps.setString(offset + 1, p.runId());
+    ps.setString(offset + 2, p.key());
+    ps.setLong(offset + 3, p.step());
+    ps.setLong(offset + 4, p.timestamp());
     double v = p.value();
     if (Double.isNaN(v)) {
-      ps.setInt(5, KIND_NAN);
-      ps.setDouble(6, 0.0);
+      ps.setInt(offset + 5, KIND_NAN);
+      ps.setDouble(offset + 6, 0.0);
     } else if (v == 0.0 && Double.doubleToRawLongBits(v) != 0L) {
-      ps.setInt(5, KIND_NEGATIVE_ZERO);
-      ps.setDouble(6, 0.0);
+      ps.setInt(offset + 5, KIND_NEGATIVE_ZERO);
+      ps.setDouble(offset + 6, 0.0);
     } else {
-      ps.setInt(5, KIND_VALUE);
-      ps.setDouble(6, v);
+      ps.setInt(offset + 5, KIND_VALUE);
+      ps.setDouble(offset + 6, v);
     }
   }
 
@@ -611,7 +641,8 @@ public final class SqliteTrackingStore implements TrackingStore {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(
-                    new Metric(key, decode(rs.getInt(3), rs.getDouble(4)), rs.getLong(1), rs.getLong(2)));
+                    new Metric(
+                        key, decode(rs.getInt(3), rs.getDouble(4)), rs.getLong(1), rs.getLong(2)));
               }
             }
           }
@@ -795,7 +826,7 @@ public final class SqliteTrackingStore implements TrackingStore {
   }
 
   private static String fingerprint(RunQuery q, Filter filter, List<OrderKey> order) {
-    String text = q.experiments() + "|" + filter + "|" + order + "|" + q.view() + "|" + q.limit();
+    String text = q.experiments() + "|" + filter + "|" + order + "|" + q.view();
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       StringBuilder sb = new StringBuilder();
@@ -830,7 +861,7 @@ public final class SqliteTrackingStore implements TrackingStore {
       throw new InvalidInputException(
           "pageToken",
           token,
-          "a token from a search with the same experiments, filter, order, view and limit");
+          "a token from a search with the same experiments, filter, order and view");
     }
     return Long.parseLong(m.group(1));
   }
@@ -851,8 +882,10 @@ public final class SqliteTrackingStore implements TrackingStore {
     }
     String in = " WHERE run_id IN (" + SearchSql.placeholders(ids.size()) + ")";
     List<Object> args = new ArrayList<>(ids);
-    Map<String, Map<String, String>> params = keyValues(c, "SELECT run_id, key, value FROM params" + in, args);
-    Map<String, Map<String, String>> tags = keyValues(c, "SELECT run_id, key, value FROM tags" + in, args);
+    Map<String, Map<String, String>> params =
+        keyValues(c, "SELECT run_id, key, value FROM params" + in, args);
+    Map<String, Map<String, String>> tags =
+        keyValues(c, "SELECT run_id, key, value FROM tags" + in, args);
     Map<String, Map<String, Double>> metrics = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement("SELECT run_id, key, kind, value FROM latest_metrics" + in)) {
@@ -911,8 +944,7 @@ public final class SqliteTrackingStore implements TrackingStore {
     return out;
   }
 
-  private static void bind(PreparedStatement ps, List<Object> args, int first)
-      throws SQLException {
+  private static void bind(PreparedStatement ps, List<Object> args, int first) throws SQLException {
     int i = first;
     for (Object a : args) {
       if (a instanceof String) {

@@ -28,17 +28,18 @@ class FilterParserTest {
                 + " and datasets.digest NOT IN ('x') and `run name` ILIKE '%cv%'");
     assertThat(f.clauses())
         .containsExactly(
-            c(EntityType.METRIC, "accuracy", Operator.GT, new Value.Number("0.9")),
+            c(EntityType.METRIC, "accuracy", Operator.GT, new Value.Numeric("0.9")),
             c(EntityType.PARAM, "lr", Operator.EQ, new Value.Text("0.01")),
             c(EntityType.TAG, "team name", Operator.LIKE, new Value.Text("gr%")),
             c(EntityType.ATTRIBUTE, "run_id", Operator.IN, new Value.TextList(List.of("a", "b"))),
-            c(EntityType.METRIC, "val-loss", Operator.LE, new Value.Number("-1.5e-3")),
+            c(EntityType.METRIC, "val-loss", Operator.LE, new Value.Numeric("-1.5e-3")),
             c(EntityType.PARAM, "opt", Operator.NE, new Value.Text("adam")),
-            c(EntityType.ATTRIBUTE, "start_time", Operator.GE, new Value.Number("1700000000000")),
+            c(EntityType.ATTRIBUTE, "start_time", Operator.GE, new Value.Numeric("1700000000000")),
             c(EntityType.DATASET, "digest", Operator.NOT_IN, new Value.TextList(List.of("x"))),
             c(EntityType.ATTRIBUTE, "run_name", Operator.ILIKE, new Value.Text("%cv%")));
     assertThat(FilterParser.parseFilter("  ").clauses()).isEmpty();
-    assertThat(FilterParser.parseFilter("tags.mlflow.parentRunId = 'x'").clauses().get(0).identifier())
+    assertThat(
+            FilterParser.parseFilter("tags.mlflow.parentRunId = 'x'").clauses().get(0).identifier())
         .isEqualTo(new Identifier(EntityType.TAG, "mlflow.parentRunId"));
     assertThat(FilterParser.parseFilter("params.note = 'it''s'").clauses().get(0).value())
         .isEqualTo(new Value.Text("it's"));
@@ -46,7 +47,8 @@ class FilterParserTest {
 
   @Test
   void parsesOrderClauses() {
-    assertThat(FilterParser.parseOrderBy(List.of("metrics.acc DESC", "params.lr", "start_time asc")))
+    assertThat(
+            FilterParser.parseOrderBy(List.of("metrics.acc DESC", "params.lr", "start_time asc")))
         .containsExactly(
             new OrderKey(new Identifier(EntityType.METRIC, "acc"), false),
             new OrderKey(new Identifier(EntityType.PARAM, "lr"), true),
@@ -128,7 +130,12 @@ class FilterParserTest {
       case 1:
         return String.valueOf(r.nextDouble() * 100);
       case 2:
-        return (r.nextBoolean() ? "-" : "") + r.nextInt(10) + "." + r.nextInt(1000) + "e-" + r.nextInt(9);
+        return (r.nextBoolean() ? "-" : "")
+            + r.nextInt(10)
+            + "."
+            + r.nextInt(1000)
+            + "e-"
+            + r.nextInt(9);
       default:
         return String.valueOf(r.nextLong() / 1000);
     }
@@ -144,7 +151,7 @@ class FilterParserTest {
     List<Operator> text = List.of(Operator.EQ, Operator.NE, Operator.LIKE, Operator.ILIKE);
     switch (r.nextInt(6)) {
       case 0:
-        return c(EntityType.METRIC, randomKey(r), pick(r, cmp), new Value.Number(randomNumber(r)));
+        return c(EntityType.METRIC, randomKey(r), pick(r, cmp), new Value.Numeric(randomNumber(r)));
       case 1:
         return c(EntityType.PARAM, randomKey(r), pick(r, text), new Value.Text(randomText(r)));
       case 2:
@@ -154,7 +161,7 @@ class FilterParserTest {
             EntityType.ATTRIBUTE,
             pick(r, List.of("start_time", "end_time")),
             pick(r, cmp),
-            new Value.Number(String.valueOf(r.nextInt(Integer.MAX_VALUE))));
+            new Value.Numeric(String.valueOf(r.nextInt(Integer.MAX_VALUE))));
       case 4:
         if (r.nextBoolean()) {
           List<String> values = new ArrayList<>();
@@ -218,7 +225,9 @@ class FilterParserTest {
       String text = sb.toString();
       try {
         Filter f = FilterParser.parseFilter(text);
-        assertThat(FilterParser.parseFilter(f.toString())).as("seed %d: %s", seed, text).isEqualTo(f);
+        assertThat(FilterParser.parseFilter(f.toString()))
+            .as("seed %d: %s", seed, text)
+            .isEqualTo(f);
       } catch (InvalidFilterException e) {
         assertThat(e.position()).as("seed %d: %s", seed, text).isBetween(0, text.length());
       }
