@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * DVC's {@code ${}} interpolation: {@code ${a}}, {@code ${a.b}}, {@code ${a.list[0]}}; a string
- * that is one whole {@code ${...}} keeps the value's type; {@code \${} escapes; in {@code cmd} a
- * map expands to {@code --key value} arguments. Records which params-file keys were used. Not
- * thread-safe.
+ * DVC's dollar-brace interpolation: <code>${a}</code>, <code>${a.b}</code>, <code>${a.list[0]}
+ * </code>; a string that is one whole <code>${...}</code> keeps the value's type; a backslash
+ * before the dollar escapes; in {@code cmd} a map expands to {@code --key value} arguments. Records
+ * which params-file keys were used. Not thread-safe.
  */
 final class Interpolator {
   private final Yaml.Doc doc;

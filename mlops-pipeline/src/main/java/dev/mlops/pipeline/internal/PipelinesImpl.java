@@ -357,7 +357,7 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
       if (stopped) {
         return;
       }
-      ZonedDateTime now = ZonedDateTime.now();
+      ZonedDateTime now = ZonedDateTime.now(java.time.ZoneId.systemDefault());
       long delay = Duration.between(now, schedule.next(now)).toMillis();
       next.set(scheduler().schedule(this::tick, Math.max(0, delay), TimeUnit.MILLISECONDS));
     }

@@ -516,7 +516,7 @@ final class Repro {
       reader.setDaemon(true);
       reader.start();
       try {
-        String err = await(p, s);
+        String err = await(p);
         if (err != null) {
           return err;
         }
@@ -535,7 +535,7 @@ final class Repro {
     return null;
   }
 
-  private String await(Process p, Stage s) {
+  private String await(Process p) {
     long deadline =
         options.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
     while (true) {
@@ -633,7 +633,7 @@ final class Repro {
     return null;
   }
 
-  private final class Context implements StageContext {
+  private static final class Context implements StageContext {
     private final Stage s;
     private final Detector.Where w;
     private final int attempt;

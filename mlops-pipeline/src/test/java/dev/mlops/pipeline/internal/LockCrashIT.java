@@ -84,7 +84,7 @@ class LockCrashIT {
       // skip JVM noise
     }
     assertThat(line).as("seed %d: child started", seed).isEqualTo("ready");
-    long delay = 200 + new Random(seed).nextInt(900);
+    long delay = 200L + new Random(seed).nextInt(900);
     Thread.sleep(delay);
     child.destroyForcibly(); // SIGKILL
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();

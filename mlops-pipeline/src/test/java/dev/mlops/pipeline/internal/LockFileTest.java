@@ -115,7 +115,9 @@ class LockFileTest {
     store.put("prepare", LockFile.entry("prep", List.of(), Map.of(), List.of()));
     assertThat(LockFile.read(f).keySet()).containsExactly("train", "prepare", "evaluate");
     assertThat(Files.readString(f)).contains("  prepare:\n    cmd: prep\n");
-    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly("dvc.lock");
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("dvc.lock");
+    }
   }
 
   @Test
