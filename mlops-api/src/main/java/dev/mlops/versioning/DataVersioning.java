@@ -9,8 +9,20 @@ import java.nio.file.Path;
  * DVC-compatible data and model versioning of the workspace: pointer files ({@code .dvc}), a
  * content-addressed cache, remotes. Get it from {@code Mlops.data()}. Thread-safe.
  *
+ * <pre>{@code
+ * DataVersion v = m.data().add(Path.of("data/train.csv"));   // writes data/train.csv.dvc
+ * m.data().addRemote("backup", URI.create("file:///mnt/backup"));
+ * m.data().push("backup");
+ * try (InputStream in = m.data().open(v)) { ... }            // verified bytes of that version
+ * }</pre>
+ *
  * <p>Paths are files or folders inside the workspace, absolute or relative to it; others are
- * rejected.
+ * rejected with {@link dev.mlops.InvalidInputException} (also for symlinks leading outside). A
+ * missing cache object gives {@link dev.mlops.NotFoundException} naming it; an object whose bytes
+ * do not match its hash gives {@link dev.mlops.StoreException} naming it, and is never checked out.
+ * A malformed {@code .dvc} file gives an {@link dev.mlops.InvalidInputException} naming the file
+ * and line. Link types come from the configuration key {@code versioning.link.type} or the DVC
+ * repo's {@code cache.type} (default {@code reflink,copy}).
  */
 public interface DataVersioning {
   /** The workspace folder. */
@@ -34,17 +46,49 @@ public interface DataVersioning {
   /** Restores every pointer's path in the workspace (not forced). */
   void checkout();
 
-  /** Adds (or replaces) a remote for this process, e.g. {@code file:///mnt/backup}. */
+  /**
+   * Adds (or replaces) a remote for this process, e.g. {@code file:///mnt/backup}. Remotes in the
+   * DVC repo's {@code .dvc/config} are known too.
+   *
+   * @throws dev.mlops.InvalidInputException for a scheme no remote provider handles (S3 remotes are
+   *     not available yet)
+   */
   void addRemote(String name, URI uri);
 
-  /** Uploads the cache objects the workspace's pointers refer to and the remote lacks. */
+  /**
+   * Uploads the cache objects the workspace's pointers refer to and the remote lacks, in parallel.
+   * A null or blank name means the DVC repo's {@code core.remote}.
+   *
+   * @throws dev.mlops.NotFoundException for an unknown remote
+   */
   void push(String remote);
 
-  /** Downloads missing objects from the remote into the cache, then checks them out. */
+  /** Like {@link #push(String)}, reporting objects transferred. */
+  default void push(String remote, ProgressListener progress) {
+    push(remote);
+  }
+
+  /**
+   * Downloads missing objects from the remote into the cache, then checks them out (not forced).
+   */
   void pull(String remote);
 
-  /** Downloads missing objects from the remote into the cache only. */
+  /** Like {@link #pull(String)}, reporting objects transferred. */
+  default void pull(String remote, ProgressListener progress) {
+    pull(remote);
+  }
+
+  /**
+   * Downloads missing objects from the remote into the cache only, verifying each.
+   *
+   * @throws dev.mlops.NotFoundException naming objects the remote lacks (the others are fetched)
+   */
   void fetch(String remote);
+
+  /** Like {@link #fetch(String)}, reporting objects transferred. */
+  default void fetch(String remote, ProgressListener progress) {
+    fetch(remote);
+  }
 
   /** Streams a file version's bytes from the cache, verified, without checking it out. */
   InputStream open(DataVersion version);
@@ -66,6 +110,8 @@ public interface DataVersioning {
   /**
    * Hashes a file or folder without caching it or writing a pointer; unchanged files are not
    * re-hashed (state table). Used by pipelines for change detection.
+   *
+   * @throws dev.mlops.NotFoundException when the path does not exist
    */
   DataVersion hash(Path path);
 
