@@ -19,13 +19,15 @@ public interface EndpointBuilder<I, O> {
 
   /**
    * Turns adaptive micro-batching on: the endpoint fits the predictor's cost {@code a·n + b} from
-   * recent batches and holds requests only while waiting for more lowers the average latency, up
-   * to {@code maxBatchSize} per batch; a request whose predicted completion exceeds {@code
-   * maxLatency} is refused with {@link DeadlineExceededException}.
+   * recent batches and holds requests only while waiting for more lowers the average latency, up to
+   * {@code maxBatchSize} per batch; a request whose predicted completion exceeds {@code maxLatency}
+   * is refused with {@link DeadlineExceededException}.
    */
   EndpointBuilder<I, O> adaptiveBatching(int maxBatchSize, Duration maxLatency);
 
-  /** Requests that may wait for the predictor; one more is refused with {@link OverloadedException}. */
+  /**
+   * Requests that may wait for the predictor; one more is refused with {@link OverloadedException}.
+   */
   EndpointBuilder<I, O> maxQueue(int maxQueue);
 
   /**

@@ -18,6 +18,7 @@ import java.util.Set;
 final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
   static final int DEFAULT_MAX_QUEUE = 1024;
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
   /** Batching off: predictor calls run on the callers' threads, which bound them already. */
   static final int DEFAULT_CONCURRENCY_UNBATCHED = 256;
 
@@ -227,7 +228,9 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
     }
     if (canaryTotal > 1 + 1e-9) {
       throw new InvalidInputException(
-          "weight", canaryTotal, "canary weights that sum to at most 1 (the primary takes the rest)");
+          "weight",
+          canaryTotal,
+          "canary weights that sum to at most 1 (the primary takes the rest)");
     }
     return predictor != null ? buildPlain(settings) : buildFromRegistry(settings);
   }

@@ -193,7 +193,10 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
       List<O> out;
       try {
         Dispatcher<I, O> d = slot.dispatcher();
-        out = d.batching() ? await(d.submit(inputs, arrival), arrival) : d.callDirect(inputs, arrival);
+        out =
+            d.batching()
+                ? await(d.submit(inputs, arrival), arrival)
+                : d.callDirect(inputs, arrival);
       } finally {
         slot.release();
       }

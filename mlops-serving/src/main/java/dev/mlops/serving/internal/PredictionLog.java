@@ -223,7 +223,9 @@ final class PredictionLog implements AutoCloseable {
     }
   }
 
-  /** Waits (up to {@code timeoutMillis}) until every record offered so far is written or dropped. */
+  /**
+   * Waits (up to {@code timeoutMillis}) until every record offered so far is written or dropped.
+   */
   void flush(long timeoutMillis) {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     synchronized (progress) {

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlops.Mlops;
+import dev.mlops.registry.ModelRef;
+import dev.mlops.registry.ModelSource;
 import dev.mlops.serving.BatchPredictor;
 import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.ModelLoader;
-import dev.mlops.serving.Prediction;
 import dev.mlops.serving.PredictOptions;
+import dev.mlops.serving.Prediction;
 import dev.mlops.serving.VersionInfo;
-import dev.mlops.registry.ModelRef;
-import dev.mlops.registry.ModelSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,7 +154,8 @@ class HotSwapTest {
                     for (int k = 0; k < n; k++) {
                       Out o = p.outputs().get(k);
                       if (o.version() != v || o.y() != in.get(k).x() + 1000.0 * v) {
-                        problems.add("seed " + seed + ": mixed or wrong answer " + o + " from v" + v);
+                        problems.add(
+                            "seed " + seed + ": mixed or wrong answer " + o + " from v" + v);
                       }
                     }
                     answered.incrementAndGet();
@@ -300,8 +301,7 @@ class HotSwapTest {
 
   @Test
   void unknownReferenceFailsAtBuild() {
-    assertThatThrownBy(
-            () -> m.serving().endpoint("nosuch#production", In.class, loader).build())
+    assertThatThrownBy(() -> m.serving().endpoint("nosuch#production", In.class, loader).build())
         .isInstanceOf(dev.mlops.NotFoundException.class);
     assertThat(m.serving().find("nosuch")).isEmpty();
   }
