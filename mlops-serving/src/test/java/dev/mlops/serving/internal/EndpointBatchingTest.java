@@ -109,7 +109,7 @@ class EndpointBatchingTest {
                 });
     Endpoint<In, Out> ep =
         (adaptive
-                ? b.adaptiveBatching(32, Duration.ofMillis(500))
+                ? b.adaptiveBatching(32, Duration.ofSeconds(20))
                 : b.batching(32, Duration.ofMillis(2)))
             .concurrency(2)
             .build();

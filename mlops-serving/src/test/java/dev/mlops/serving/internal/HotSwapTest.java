@@ -168,7 +168,8 @@ class HotSwapTest {
     for (int v = 2; v <= 4; v++) {
       Thread.sleep(150);
       registerProduction(1000.0 * v);
-      assertThat(ep.refresh()).isTrue();
+      // the registry's change notification may have swapped it already: either way it is live
+      ep.refresh();
       assertThat(ep.modelVersion()).isEqualTo(Integer.toString(v));
     }
     Thread.sleep(150);
@@ -208,7 +209,7 @@ class HotSwapTest {
     started.await();
     Thread.sleep(100);
     registerProduction(2000);
-    assertThat(ep.refresh()).isTrue();
+    ep.refresh();
     assertThat(ep.predict(new In(1)).version()).isEqualTo(2);
     Out old = slow.get(10, TimeUnit.SECONDS);
     assertThat(old.version()).isEqualTo(1);
@@ -241,7 +242,7 @@ class HotSwapTest {
         .contains("mlops_serving_model_load_failures_total{endpoint=\"churn\",model=\"churn\"} 2");
 
     int good = registerProduction(5000);
-    assertThat(ep.refresh()).isTrue();
+    ep.refresh();
     assertThat(ep.predict(new In(1)).version()).isEqualTo(good);
   }
 
