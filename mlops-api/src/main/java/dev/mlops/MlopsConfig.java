@@ -129,7 +129,8 @@ public final class MlopsConfig {
     values.forEach(
         (k, v) -> {
           boolean secret = k.contains("password") || k.contains("secret") || k.contains("token");
-          sb.append(k).append('=').append(secret ? "****" : v).append(", ");
+          String shown = secret ? "****" : v.replaceAll("://([^/@:]*):[^/@]*@", "://$1:****@");
+          sb.append(k).append('=').append(shown).append(", ");
         });
     if (!values.isEmpty()) {
       sb.setLength(sb.length() - 2);

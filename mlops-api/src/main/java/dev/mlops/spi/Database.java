@@ -90,8 +90,9 @@ public final class Database implements AutoCloseable {
         Connection c = null;
         try {
           c = writer();
+          begin(c);
           T result = work.apply(c);
-          c.commit();
+          commit(c);
           return result;
         } catch (SQLException e) {
           rollbackQuietly(c);
@@ -218,13 +219,52 @@ public final class Database implements AutoCloseable {
     return out;
   }
 
+  // SQLite: the writer stays in autocommit mode and brackets each transaction itself, because
+  // sqlite-jdbc in manual-commit mode begins the next transaction right after COMMIT; with
+  // BEGIN IMMEDIATE that would hold the write lock between transactions and starve other processes.
+  private void begin(Connection c) throws SQLException {
+    if (sqlite) {
+      try (Statement s = c.createStatement()) {
+        s.execute("BEGIN IMMEDIATE");
+      }
+    }
+  }
+
+  private void commit(Connection c) throws SQLException {
+    if (sqlite) {
+      try (Statement s = c.createStatement()) {
+        s.execute("COMMIT");
+      }
+    } else {
+      c.commit();
+    }
+  }
+
+  private void rollbackQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      if (sqlite) {
+        // fails harmlessly ("no transaction is active") when BEGIN itself failed
+        try (Statement s = c.createStatement()) {
+          s.execute("ROLLBACK");
+        }
+      } else {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      log.debug("rollback: {}", e.getMessage());
+    }
+  }
+
   private Connection writer() throws SQLException {
     if (closed) {
       throw new StoreException("the database " + url() + " is closed");
     }
     if (writer == null || writer.isClosed()) {
       writer = connect();
-      writer.setAutoCommit(false);
+      writer.setAutoCommit(sqlite);
     }
     return writer;
   }
@@ -264,8 +304,6 @@ public final class Database implements AutoCloseable {
       p.setProperty("synchronous", "NORMAL");
       p.setProperty("busy_timeout", "30000");
       p.setProperty("foreign_keys", "true");
-      // take the write lock at BEGIN, so two writers never deadlock upgrading a read lock
-      p.setProperty("transaction_mode", "IMMEDIATE");
     }
     try {
       return DriverManager.getConnection(url, p);
@@ -313,17 +351,6 @@ public final class Database implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreException("interrupted while waiting for the database", e);
-    }
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.rollback();
-    } catch (SQLException e) {
-      log.debug("rollback failed", e);
     }
   }
 

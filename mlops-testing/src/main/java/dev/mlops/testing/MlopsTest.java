@@ -1,0 +1,33 @@
+package dev.mlops.testing;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gives each test an isolated temporary home and an {@link dev.mlops.Mlops} on it, injected as a
+ * parameter or into a non-static field of type {@code Mlops}. The instance is closed after the test
+ * and its folder deleted, unless the test failed: then the folder is kept and its path logged and
+ * published as a report entry ({@code mlops.home}).
+ *
+ * <pre>{@code
+ * @MlopsTest
+ * class TrainingTest {
+ *   @Test
+ *   void trainsAGoodModel(Mlops m) {
+ *     Run run = m.tracking().run("churn", r -> r.metric("accuracy", train()));
+ *     assertThatRun(run).hasStatus(RunStatus.FINISHED).hasMetric("accuracy").atLeast(0.9);
+ *   }
+ * }
+ * }</pre>
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(MlopsExtension.class)
+public @interface MlopsTest {}

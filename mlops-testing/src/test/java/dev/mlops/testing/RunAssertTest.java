@@ -1,0 +1,64 @@
+package dev.mlops.testing;
+
+import static dev.mlops.testing.MlopsAssertions.assertThatRun;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mlops.tracking.Run;
+import dev.mlops.tracking.RunStatus;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunAssertTest {
+  private final Run run =
+      new Run(
+          "abc",
+          "1",
+          "brave-owl",
+          RunStatus.FINISHED,
+          Instant.EPOCH,
+          Instant.EPOCH,
+          null,
+          Map.of("lr", "0.01"),
+          Map.of("accuracy", 0.87, "loss", Double.NaN),
+          Map.of("team", "growth"),
+          URI.create("file:///tmp/a"));
+
+  @Test
+  void passingAssertionsChain() {
+    assertThatCode(
+            () ->
+                assertThatRun(run)
+                    .hasStatus(RunStatus.FINISHED)
+                    .hasParam("lr", 0.01)
+                    .hasTag("team", "growth")
+                    .hasMetric("accuracy")
+                    .atLeast(0.8)
+                    .atMost(0.9)
+                    .isBetween(0.85, 0.88)
+                    .isCloseTo(0.87, 1e-12))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void failuresShowTheNumbers() {
+    assertThatThrownBy(() -> assertThatRun(run).hasMetric("accuracy").atLeast(0.9))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("'accuracy' is 0.87, expected at least 0.9")
+        .hasMessageContaining("brave-owl");
+    assertThatThrownBy(() -> assertThatRun(run).hasStatus(RunStatus.FAILED))
+        .hasMessageContaining("has status FINISHED, expected FAILED");
+    assertThatThrownBy(() -> assertThatRun(run).hasMetric("f1"))
+        .hasMessageContaining("has no metric 'f1'");
+    assertThatThrownBy(() -> assertThatRun(run).hasParam("lr", 0.1))
+        .hasMessageContaining("param 'lr' is '0.01', expected '0.1'");
+  }
+
+  @Test
+  void nanNeverSatisfiesABound() {
+    assertThatThrownBy(() -> assertThatRun(run).hasMetric("loss").atMost(1e300))
+        .hasMessageContaining("is NaN");
+  }
+}
