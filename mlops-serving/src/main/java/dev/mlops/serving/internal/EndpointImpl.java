@@ -109,7 +109,8 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
       Set<Slot<I, O>> keep = next == null ? Set.of() : next.slots();
       for (Slot<I, O> s : old.slots()) {
         if (!keep.contains(s)) {
-          s.retire(module.closer(), Duration.ofNanos(settings.timeoutNanos()));
+          CompletableFuture<Void> unused =
+              s.retire(module.closer(), Duration.ofNanos(settings.timeoutNanos()));
         }
       }
     }

@@ -206,7 +206,7 @@ final class PredictionLog implements AutoCloseable {
   private static void removeFields(JsonNode node, Set<String> redact) {
     if (node instanceof ObjectNode) {
       ObjectNode o = (ObjectNode) node;
-      Iterator<Map.Entry<String, JsonNode>> it = o.fields();
+      Iterator<Map.Entry<String, JsonNode>> it = o.properties().iterator();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         if (redact.contains(e.getKey())) {

@@ -26,6 +26,7 @@ import dev.mlops.serving.ServingRequest;
 import dev.mlops.serving.ServingResponse;
 import dev.mlops.serving.VersionInfo;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -127,10 +128,15 @@ final class Router implements RequestHandler {
   }
 
   private static String[] segments(String path) {
-    List<String> out = new ArrayList<>();
-    for (String s : (path == null ? "" : path).split("/")) {
-      if (!s.isEmpty()) {
-        out.add(s);
+    List<String> out = new ArrayList<>(6);
+    String p = path == null ? "" : path;
+    int start = 0;
+    for (int i = 0; i <= p.length(); i++) {
+      if (i == p.length() || p.charAt(i) == '/') {
+        if (i > start) {
+          out.add(p.substring(start, i));
+        }
+        start = i + 1;
       }
     }
     return out.toArray(new String[0]);
@@ -311,21 +317,35 @@ final class Router implements RequestHandler {
 
   private byte[] body(ServingRequest req) {
     Optional<String> cl = req.header("Content-Length");
+    long declared = -1;
     if (cl.isPresent()) {
       try {
-        if (Long.parseLong(cl.get().trim()) > maxBody) {
-          throw tooLarge();
-        }
+        declared = Long.parseLong(cl.get().trim());
       } catch (NumberFormatException e) {
         throw new HttpError(400, "invalid Content-Length '" + cl.get() + "'");
       }
-    }
-    try {
-      byte[] b = req.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-      if (b.length > maxBody) {
+      if (declared > maxBody) {
         throw tooLarge();
       }
-      return b;
+    }
+    try {
+      InputStream in = req.body();
+      if (declared >= 0) {
+        byte[] b = new byte[(int) declared];
+        int n = in.readNBytes(b, 0, b.length);
+        return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+      }
+      // chunked or unknown length: read up to the limit
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] chunk = new byte[8192];
+      int n;
+      while ((n = in.read(chunk)) > 0) {
+        if (out.size() + n > maxBody) {
+          throw tooLarge();
+        }
+        out.write(chunk, 0, n);
+      }
+      return out.toByteArray();
     } catch (IOException e) {
       throw new HttpError(400, "cannot read the request body: " + e.getMessage());
     }
@@ -396,8 +416,7 @@ final class Router implements RequestHandler {
           415, "unsupported media type '" + media + "'; use application/json or text/csv");
     }
     Prediction<?> p = call(ep, rows, field, options(req, Optional.empty(), Optional.empty()));
-    ObjectNode out = mapper.createObjectNode();
-    out.set("predictions", mapper.valueToTree(p.outputs()));
+    Map<String, Object> out = Map.of("predictions", p.outputs());
     return new ServingResponse(
         200,
         Map.of(

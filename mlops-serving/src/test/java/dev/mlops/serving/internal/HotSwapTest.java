@@ -195,7 +195,7 @@ class HotSwapTest {
     m.registry().assignStage("churn", 1, "production");
     Endpoint<In, Out> ep =
         m.serving()
-            .endpoint("churn#production", In.class, loader)
+            .endpoint(ModelRef.parse("churn#production"), In.class, loader)
             .refreshInterval(Duration.ZERO)
             .build();
     ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -222,7 +222,7 @@ class HotSwapTest {
     registerProduction(1000);
     Endpoint<In, Out> ep =
         m.serving()
-            .endpoint("churn#production", In.class, loader)
+            .endpoint(ModelRef.parse("churn#production"), In.class, loader)
             .warmup(new In(0))
             .refreshInterval(Duration.ZERO)
             .build();
@@ -251,7 +251,7 @@ class HotSwapTest {
     registerProduction(1000);
     Endpoint<In, Out> ep =
         m.serving()
-            .endpoint("churn#production", In.class, loader)
+            .endpoint(ModelRef.parse("churn#production"), In.class, loader)
             .refreshInterval(Duration.ofMillis(100))
             .build();
     registerProduction(2000);
@@ -272,7 +272,7 @@ class HotSwapTest {
     m.registry().setAlias("churn", "candidate", v3);
     Endpoint<In, Out> ep =
         m.serving()
-            .endpoint("churn#production", In.class, loader)
+            .endpoint(ModelRef.parse("churn#production"), In.class, loader)
             .canary(ModelRef.parse("churn@challenger"), 0.5)
             .shadow("churn@candidate")
             .logging(1.0)
@@ -302,7 +302,9 @@ class HotSwapTest {
 
   @Test
   void unknownReferenceFailsAtBuild() {
-    assertThatThrownBy(() -> m.serving().endpoint("nosuch#production", In.class, loader).build())
+    assertThatThrownBy(
+            () ->
+                m.serving().endpoint(ModelRef.parse("nosuch#production"), In.class, loader).build())
         .isInstanceOf(dev.mlops.NotFoundException.class);
     assertThat(m.serving().find("nosuch")).isEmpty();
   }
