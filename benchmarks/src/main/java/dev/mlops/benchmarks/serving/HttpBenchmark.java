@@ -144,11 +144,14 @@ public final class HttpBenchmark {
         servers.put("bare JDK HttpServer", bare.getAddress().getPort());
         servers.put("bare Netty", ((InetSocketAddress) ch.localAddress()).getPort());
         for (int port : servers.values()) {
-          wrk(url(port), 16, 3, script); // warm-up, all servers before any measurement
+          wrk(url(port), 16, 5, script); // warm-up (JIT), all servers before any measurement
         }
-        // interleaved so that a change in the machine's load hits every server alike
+        // interleaved, and in rotating order, so that a change in the machine's load or a late
+        // JIT compilation does not always hit the same server
+        List<Map.Entry<String, Integer>> order = new ArrayList<>(servers.entrySet());
         for (int c : new int[] {16, 64}) {
-          for (Map.Entry<String, Integer> s : servers.entrySet()) {
+          java.util.Collections.rotate(order, 1);
+          for (Map.Entry<String, Integer> s : order) {
             results.add(measure(s.getKey(), s.getValue(), c, seconds, script));
           }
         }
