@@ -24,24 +24,17 @@ public interface Serving {
 
   /**
    * Starts configuring an endpoint that serves the registry version a reference points at (e.g.
-   * {@code "churn#production"}, {@code "churn@champion"}) and follows it: when the reference moves,
-   * the new version is loaded beside the old, warmed up and swapped in atomically. Needs
-   * mlops-registry on the classpath. The endpoint is named after the model.
+   * {@code ModelRef.parse("churn#production")}, {@code "churn@champion"}) and follows it: when the
+   * reference moves, the new version is loaded beside the old, warmed up and swapped in atomically;
+   * in-flight requests finish on the old version, which is then closed. A version that fails to
+   * load or warm up is never swapped in. Needs mlops-registry on the classpath. The endpoint is
+   * named after the model.
    */
-  <I, O> EndpointBuilder<I, O> endpoint(String ref, Class<I> inputType, ModelLoader<I, O> loader);
-
-  /** Like {@link #endpoint(String, Class, ModelLoader)} with a parsed reference. */
-  default <I, O> EndpointBuilder<I, O> endpoint(
-      ModelRef ref, Class<I> inputType, ModelLoader<I, O> loader) {
-    if (ref == null) {
-      throw new dev.mlops.InvalidInputException("ref", null, "a model reference");
-    }
-    return endpoint(ref.toString(), inputType, loader);
-  }
+  <I, O> EndpointBuilder<I, O> endpoint(ModelRef ref, Class<I> inputType, ModelLoader<I, O> loader);
 
   /**
-   * Like {@link #endpoint(ModelRef, Class, ModelLoader)} when the input type does not matter to
-   * the caller: in-process callers pass any input; over HTTP each row arrives as the JSON value's
+   * Like {@link #endpoint(ModelRef, Class, ModelLoader)} when the input type does not matter to the
+   * caller: in-process callers pass any input; over HTTP each row arrives as the JSON value's
    * natural Java form ({@code Map<String, Object>} for an object, {@code List} for an array).
    */
   @SuppressWarnings("unchecked")

@@ -2,7 +2,6 @@ package dev.mlops.serving;
 
 import java.io.InputStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,9 +27,8 @@ public record ServingRequest(
   public Optional<String> header(String name) {
     List<String> v = headers.get(name);
     if (v == null) {
-      String lower = name.toLowerCase(Locale.ROOT);
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-        if (e.getKey().toLowerCase(Locale.ROOT).equals(lower)) {
+        if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
           v = e.getValue();
           break;
         }

@@ -23,7 +23,10 @@ final class CostModel {
     int i = (int) ((observations - WARMUP - 1) % WINDOW);
     sizes[i] = n;
     nanos[i] = durationNanos;
-    fit((int) Math.min(WINDOW, observations - WARMUP));
+    long seen = observations - WARMUP;
+    if (seen <= 8 || seen % 8 == 0) {
+      fit((int) Math.min(WINDOW, seen));
+    }
   }
 
   private void fit(int count) {

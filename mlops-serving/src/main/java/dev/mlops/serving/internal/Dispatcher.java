@@ -275,7 +275,7 @@ final class Dispatcher<I, O> {
 
   private Duration retryAfter() {
     long perBatch = Math.max(cost.predict(settings.maxBatchSize()), 1_000_000);
-    long batches = 1 + queueDepthUnlocked() / Math.max(1, settings.maxBatchSize());
+    long batches = 1L + queueDepthUnlocked() / Math.max(1, settings.maxBatchSize());
     long nanos = perBatch * batches / Math.max(1, settings.concurrency());
     return Duration.ofSeconds(Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L));
   }
@@ -292,11 +292,11 @@ final class Dispatcher<I, O> {
     } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
       metrics.failed(inputs.size());
       log.warn("the predictor of {} failed on a batch of {}", label, inputs.size(), e);
-      throw new PredictionException(
-          "the model of endpoint " + label + " failed: " + e, e);
+      throw new PredictionException("the model of endpoint " + label + " failed: " + e, e);
     } finally {
-      long took = System.nanoTime() - start;
-      cost.observe(inputs.size(), took);
+      if (batching()) {
+        cost.observe(inputs.size(), System.nanoTime() - start);
+      }
       metrics.batch(inputs.size());
     }
     if (out == null || out.size() != inputs.size()) {
@@ -427,6 +427,7 @@ final class Dispatcher<I, O> {
     return batch;
   }
 
+  @SuppressWarnings("WaitNotInLoop") // callers loop and re-check their condition
   private void awaitNanos(long nanos) {
     try {
       changed.awaitNanos(nanos);

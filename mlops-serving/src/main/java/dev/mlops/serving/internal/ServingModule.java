@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mlops.AlreadyExistsException;
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
+import dev.mlops.registry.ModelRef;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.ModelVersion;
 import dev.mlops.serving.BatchPredictor;
@@ -128,10 +129,11 @@ public final class ServingModule implements Serving, AutoCloseable {
 
   @Override
   public <I, O> EndpointBuilder<I, O> endpoint(
-      String ref, Class<I> inputType, ModelLoader<I, O> loader) {
+      ModelRef ref, Class<I> inputType, ModelLoader<I, O> loader) {
     checkOpen();
-    if (ref == null || ref.isBlank()) {
-      throw new InvalidInputException("ref", ref, "a registry reference such as churn#production");
+    if (ref == null) {
+      throw new InvalidInputException(
+          "ref", null, "a registry reference such as ModelRef.parse(\"churn#production\")");
     }
     if (inputType == null) {
       throw new InvalidInputException("inputType", null, "the input class, e.g. Features.class");
@@ -139,7 +141,7 @@ public final class ServingModule implements Serving, AutoCloseable {
     if (loader == null) {
       throw new InvalidInputException("loader", null, "a ModelLoader");
     }
-    return new EndpointBuilderImpl<>(this, ref, inputType, loader);
+    return new EndpointBuilderImpl<>(this, ref.toString(), inputType, loader);
   }
 
   <I, O> Endpoint<I, O> followRegistry(
