@@ -43,8 +43,8 @@ public interface Endpoint<I, O> extends AutoCloseable {
   List<O> predictAll(List<I> inputs);
 
   /**
-   * Predicts several inputs as one request with options (request id, routing key, pinned
-   * version, logging opt-out); returns the outputs with the version that answered.
+   * Predicts several inputs as one request with options (request id, routing key, pinned version,
+   * logging opt-out); returns the outputs with the version that answered.
    */
   Prediction<O> predictAll(List<I> inputs, PredictOptions options);
 
@@ -58,9 +58,9 @@ public interface Endpoint<I, O> extends AutoCloseable {
   List<VersionInfo> versions();
 
   /**
-   * For a registry model: resolves the reference now and, when it moved, loads, warms up and
-   * swaps in the new version. Returns whether a swap happened. A plain endpoint returns false.
-   * Blocks while loading.
+   * For a registry model: resolves the reference now and, when it moved, loads, warms up and swaps
+   * in the new version. Returns whether a swap happened. A plain endpoint returns false. Blocks
+   * while loading.
    */
   boolean refresh();
 

@@ -6,8 +6,9 @@ import java.time.Duration;
 /**
  * Configures an endpoint; set-once values, validated at {@link #build()}. Not thread-safe.
  *
- * <p>Defaults: batching off (each request calls the predictor alone), concurrency 4 (predictor
- * calls running at once), maxQueue 1024 requests waiting, timeout 30 s, logging off.
+ * <p>Defaults: batching off (each request calls the predictor alone, on the caller's thread),
+ * concurrency 256 with batching off and the number of cores with batching on, maxQueue 1024
+ * requests waiting, timeout 30 s, logging off.
  */
 public interface EndpointBuilder<I, O> {
   /**
@@ -18,13 +19,15 @@ public interface EndpointBuilder<I, O> {
 
   /**
    * Turns adaptive micro-batching on: the endpoint fits the predictor's cost {@code a·n + b} from
-   * recent batches and holds requests only while waiting for more lowers the average latency, up
-   * to {@code maxBatchSize} per batch; a request whose predicted completion exceeds {@code
-   * maxLatency} is refused with {@link DeadlineExceededException}.
+   * recent batches and holds requests only while waiting for more lowers the average latency, up to
+   * {@code maxBatchSize} per batch; a request whose predicted completion exceeds {@code maxLatency}
+   * is refused with {@link DeadlineExceededException}.
    */
   EndpointBuilder<I, O> adaptiveBatching(int maxBatchSize, Duration maxLatency);
 
-  /** Requests that may wait for the predictor; one more is refused with {@link OverloadedException}. */
+  /**
+   * Requests that may wait for the predictor; one more is refused with {@link OverloadedException}.
+   */
   EndpointBuilder<I, O> maxQueue(int maxQueue);
 
   /**
@@ -33,7 +36,10 @@ public interface EndpointBuilder<I, O> {
    */
   EndpointBuilder<I, O> timeout(Duration timeout);
 
-  /** Predictor calls (batches) that may run at once. */
+  /**
+   * Predictor calls (batches) that may run at once: with batching off, callers beyond it wait in
+   * the queue; with batching on, the number of worker threads running batches.
+   */
   EndpointBuilder<I, O> concurrency(int concurrency);
 
   /**

@@ -33,7 +33,9 @@ public interface ModelServer extends AutoCloseable {
     /** The port; 0 picks a free one (default 8080). */
     Builder port(int port);
 
-    /** The address to bind (default {@code 127.0.0.1}); {@code 0.0.0.0} exposes it to the network. */
+    /**
+     * The address to bind (default {@code 127.0.0.1}); {@code 0.0.0.0} exposes it to the network.
+     */
     Builder bind(String address);
 
     /** Requires {@code Authorization: Bearer <token>} on every route except the health probes. */

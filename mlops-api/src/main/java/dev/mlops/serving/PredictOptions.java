@@ -8,12 +8,15 @@ import java.util.Optional;
  * @param requestId the request id recorded in the prediction log; generated when empty
  * @param routingKey a key that pins the caller to one traffic split (same key, same version while
  *     the weights do not change); random split when empty
- * @param version answer with this loaded version only ({@link dev.mlops.NotFoundException} if it
- *     is not loaded); any when empty
+ * @param version answer with this loaded version only ({@link dev.mlops.NotFoundException} if it is
+ *     not loaded); any when empty
  * @param log whether this request may be logged (the sample rate still applies)
  */
 public record PredictOptions(
-    Optional<String> requestId, Optional<String> routingKey, Optional<String> version, boolean log) {
+    Optional<String> requestId,
+    Optional<String> routingKey,
+    Optional<String> version,
+    boolean log) {
   private static final PredictOptions DEFAULTS =
       new PredictOptions(Optional.empty(), Optional.empty(), Optional.empty(), true);
 

@@ -40,8 +40,8 @@ public interface Serving {
   }
 
   /**
-   * Like {@link #endpoint(ModelRef, Class, ModelLoader)} when the input type does not matter to
-   * the caller: in-process callers pass any input; over HTTP each row arrives as the JSON value's
+   * Like {@link #endpoint(ModelRef, Class, ModelLoader)} when the input type does not matter to the
+   * caller: in-process callers pass any input; over HTTP each row arrives as the JSON value's
    * natural Java form ({@code Map<String, Object>} for an object, {@code List} for an array).
    */
   @SuppressWarnings("unchecked")

@@ -17,9 +17,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
- * Benchmark 3 of issue 6: a model costing 1 ms + 10 µs per row, 64 concurrent callers, batching
- * off vs fixed-window vs adaptive batching (same concurrency). Goal: batching ≥ 5× the requests/s
- * of batching off.
+ * Benchmark 3 of issue 6: a model costing 1 ms + 10 µs per row, 64 concurrent callers, batching off
+ * vs fixed-window vs adaptive batching (same concurrency). Goal: batching ≥ 5× the requests/s of
+ * batching off.
  *
  * <p>Usage: {@code BatchingBenchmark [seconds per mode, default 5]}.
  */
@@ -141,10 +141,7 @@ public final class BatchingBenchmark {
       }
       Arrays.sort(all);
       return new Result(
-          mode,
-          total / (elapsed / 1e9),
-          all[total / 2] / 1e6,
-          all[(int) (total * 0.99)] / 1e6);
+          mode, total / (elapsed / 1e9), all[total / 2] / 1e6, all[(int) (total * 0.99)] / 1e6);
     }
   }
 }

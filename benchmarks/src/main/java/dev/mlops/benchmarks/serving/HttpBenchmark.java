@@ -96,13 +96,6 @@ public final class HttpBenchmark {
             + "'\n"
             + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
     Path home = Files.createTempDirectory("mlops-bench-http");
-    List<Result> results = new ArrayList<>();
-    try (Mlops m = Mlops.open(home)) {
-      Endpoint<In, Out> ep = m.serving().endpoint("bench", In.class, HttpBenchmark::model).build();
-      try (ModelServer ours = m.serving().server().port(0).threads(THREADS).add(ep).start()) {
-        results.addAll(measure("mlops-serving", ours.port(), seconds, script));
-      }
-    }
     HttpServer bare = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     bare.setExecutor(pool);
@@ -119,39 +112,58 @@ public final class HttpBenchmark {
             out.write(reply);
           }
         });
-    bare.start();
-    results.addAll(measure("bare JDK HttpServer", bare.getAddress().getPort(), seconds, script));
-    bare.stop(0);
-    pool.shutdownNow();
-
     EventLoopGroup boss = new NioEventLoopGroup(1);
     EventLoopGroup workers = new NioEventLoopGroup();
-    try {
-      Channel ch =
-          new ServerBootstrap()
-              .group(boss, workers)
-              .channel(NioServerSocketChannel.class)
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel c) {
-                      c.pipeline()
-                          .addLast(new HttpServerCodec())
-                          .addLast(new HttpObjectAggregator(16 << 20))
-                          .addLast(new NettyHandler());
-                    }
-                  })
-              .bind("127.0.0.1", 0)
-              .sync()
-              .channel();
-      int port = ((InetSocketAddress) ch.localAddress()).getPort();
-      results.addAll(measure("bare Netty", port, seconds, script));
-      ch.close().sync();
+    List<Result> results = new ArrayList<>();
+    try (Mlops m = Mlops.open(home)) {
+      Endpoint<In, Out> ep = m.serving().endpoint("bench", In.class, HttpBenchmark::model).build();
+      // ours first: its class sets sun.net.httpserver.nodelay before any JDK server exists, which
+      // the bare JDK server then benefits from as well
+      try (ModelServer ours = m.serving().server().port(0).threads(THREADS).add(ep).start()) {
+        bare.start();
+        Channel ch =
+            new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(
+                    new ChannelInitializer<SocketChannel>() {
+                      @Override
+                      protected void initChannel(SocketChannel c) {
+                        c.pipeline()
+                            .addLast(new HttpServerCodec())
+                            .addLast(new HttpObjectAggregator(16 << 20))
+                            .addLast(new NettyHandler());
+                      }
+                    })
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
+        Map<String, Integer> servers = new LinkedHashMap<>();
+        servers.put("mlops-serving", ours.port());
+        servers.put("bare JDK HttpServer", bare.getAddress().getPort());
+        servers.put("bare Netty", ((InetSocketAddress) ch.localAddress()).getPort());
+        for (int port : servers.values()) {
+          wrk(url(port), 16, 3, script); // warm-up, all servers before any measurement
+        }
+        // interleaved so that a change in the machine's load hits every server alike
+        for (int c : new int[] {16, 64}) {
+          for (Map.Entry<String, Integer> s : servers.entrySet()) {
+            results.add(measure(s.getKey(), s.getValue(), c, seconds, script));
+          }
+        }
+        ch.close().sync();
+      }
     } finally {
+      bare.stop(0);
+      pool.shutdownNow();
       boss.shutdownGracefully();
       workers.shutdownGracefully();
     }
     print(results);
+  }
+
+  static String url(int port) {
+    return "http://127.0.0.1:" + port + "/invocations";
   }
 
   static final class NettyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -172,27 +184,25 @@ public final class HttpBenchmark {
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
       }
     }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // wrk resets its connections at the end of a run
+    }
   }
 
-  static List<Result> measure(String name, int port, int seconds, Path script)
+  static Result measure(String name, int port, int connections, int seconds, Path script)
       throws IOException, InterruptedException {
-    String url = "http://127.0.0.1:" + port + "/invocations";
-    wrk(url, 16, 2, script); // warm-up
-    List<Result> out = new ArrayList<>();
-    for (int c : new int[] {16, 64}) {
-      String text = wrk(url, c, seconds, script);
-      out.add(
-          new Result(
-              name,
-              c,
-              number(text, "Requests/sec:\\s+([0-9.]+)"),
-              millis(text, "50%"),
-              millis(text, "99%")));
-      if (text.contains("Non-2xx")) {
-        throw new IllegalStateException(name + " answered errors:\n" + text);
-      }
+    String text = wrk(url(port), connections, seconds, script);
+    if (text.contains("Non-2xx")) {
+      throw new IllegalStateException(name + " answered errors:\n" + text);
     }
-    return out;
+    return new Result(
+        name,
+        connections,
+        number(text, "Requests/sec:\\s+([0-9.]+)"),
+        millis(text, "50%"),
+        millis(text, "99%"));
   }
 
   static String wrk(String url, int connections, int seconds, Path script)
@@ -261,6 +271,10 @@ public final class HttpBenchmark {
         "p99 ms",
         "vs bare JDK",
         "vs Netty");
+    results.sort(
+        java.util.Comparator.comparing((Result r) -> !r.server().startsWith("mlops"))
+            .thenComparing(r -> r.server().startsWith("bare Netty"))
+            .thenComparingInt(Result::connections));
     for (Result r : results) {
       System.out.printf(
           Locale.ROOT,

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Benchmark 2 of issue 6: the overhead of {@code Endpoint.predict} (batching off, logging off)
- * over calling the model directly, per call. Goal: p50 overhead below 5 µs.
+ * Benchmark 2 of issue 6: the overhead of {@code Endpoint.predict} (batching off, logging off) over
+ * calling the model directly, per call. Goal: p50 overhead below 5 µs.
  *
  * <p>Usage: {@code InProcessBenchmark [calls, default 1000000]}.
  */

@@ -5,8 +5,8 @@ package dev.mlops.serving.internal;
  *
  * @param mode off, fixed window, or adaptive
  * @param maxBatchSize the largest batch (1 when batching is off)
- * @param maxWaitNanos fixed mode: how long the oldest request may wait for a fuller batch;
- *     adaptive mode: the latency budget used for corking and shedding
+ * @param maxWaitNanos fixed mode: how long the oldest request may wait for a fuller batch; adaptive
+ *     mode: the latency budget used for corking and shedding
  * @param maxQueue requests that may wait
  * @param timeoutNanos each request's deadline from its arrival
  * @param concurrency predictor calls running at once

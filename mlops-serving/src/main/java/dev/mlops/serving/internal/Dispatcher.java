@@ -292,8 +292,7 @@ final class Dispatcher<I, O> {
     } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
       metrics.failed(inputs.size());
       log.warn("the predictor of {} failed on a batch of {}", label, inputs.size(), e);
-      throw new PredictionException(
-          "the model of endpoint " + label + " failed: " + e, e);
+      throw new PredictionException("the model of endpoint " + label + " failed: " + e, e);
     } finally {
       long took = System.nanoTime() - start;
       cost.observe(inputs.size(), took);

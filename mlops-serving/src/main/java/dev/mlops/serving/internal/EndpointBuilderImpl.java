@@ -18,7 +18,13 @@ import java.util.Set;
 final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
   static final int DEFAULT_MAX_QUEUE = 1024;
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-  static final int DEFAULT_CONCURRENCY = 4;
+
+  /** Batching off: predictor calls run on the callers' threads, which bound them already. */
+  static final int DEFAULT_CONCURRENCY_UNBATCHED = 256;
+
+  /** Batching on: worker threads running batches. */
+  static final int DEFAULT_CONCURRENCY_BATCHED =
+      Math.max(2, Runtime.getRuntime().availableProcessors());
 
   private record Plain<I, O>(String version, BatchPredictor<I, O> predictor, double weight) {}
 
@@ -34,7 +40,7 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
   private Duration maxWait = Duration.ZERO;
   private int maxQueue = DEFAULT_MAX_QUEUE;
   private Duration timeout = DEFAULT_TIMEOUT;
-  private int concurrency = DEFAULT_CONCURRENCY;
+  private int concurrency; // 0: the default for the batching mode
   private double sampleRate;
   private final Set<String> redact = new LinkedHashSet<>();
   private Optional<I> warmup = Optional.empty();
@@ -95,6 +101,9 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
 
   @Override
   public EndpointBuilder<I, O> concurrency(int concurrency) {
+    if (concurrency == 0) {
+      throw new InvalidInputException("concurrency", 0, "between 1 and 1024");
+    }
     this.concurrency = concurrency;
     return this;
   }
@@ -178,7 +187,13 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new InvalidInputException("timeout", timeout, "a positive duration");
     }
-    if (concurrency < 1 || concurrency > 1024) {
+    int effectiveConcurrency =
+        concurrency != 0
+            ? concurrency
+            : mode == BatchSettings.Mode.OFF
+                ? DEFAULT_CONCURRENCY_UNBATCHED
+                : DEFAULT_CONCURRENCY_BATCHED;
+    if (effectiveConcurrency < 1 || effectiveConcurrency > 1024) {
       throw new InvalidInputException("concurrency", concurrency, "between 1 and 1024");
     }
     if (!(sampleRate >= 0 && sampleRate <= 1)) {
@@ -190,7 +205,7 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
         maxWait.toNanos(),
         maxQueue,
         timeout.toNanos(),
-        concurrency);
+        effectiveConcurrency);
   }
 
   private static void checkWeight(String field, double w) {
@@ -213,7 +228,9 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
     }
     if (canaryTotal > 1 + 1e-9) {
       throw new InvalidInputException(
-          "weight", canaryTotal, "canary weights that sum to at most 1 (the primary takes the rest)");
+          "weight",
+          canaryTotal,
+          "canary weights that sum to at most 1 (the primary takes the rest)");
     }
     return predictor != null ? buildPlain(settings) : buildFromRegistry(settings);
   }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * The {@link Router} on the JDK's built-in HTTP server ({@code jdk.httpserver}). Thread-safe.
  *
  * <p>On JDK 17 the server writes response headers and body as two small TCP segments; without
- * {@code sun.net.httpserver.nodelay=true} Nagle's algorithm then waits for the client's delayed
- * ACK and every keep-alive request takes ~40 ms. The property is read once per JVM, when the first
+ * {@code sun.net.httpserver.nodelay=true} Nagle's algorithm then waits for the client's delayed ACK
+ * and every keep-alive request takes ~40 ms. The property is read once per JVM, when the first
  * server is created, so it is set here (unless the user set it) before any server exists, and a
  * self-probe after start warns when the stall is present anyway (a server made earlier by the
  * host).
@@ -101,7 +101,8 @@ final class JdkModelServer implements ModelServer {
         r =
             new ServingResponse(
                 503,
-                Map.of("Content-Type", "application/json", "Retry-After", "1", "Connection", "close"),
+                Map.of(
+                    "Content-Type", "application/json", "Retry-After", "1", "Connection", "close"),
                 "{\"error_code\":\"TEMPORARILY_UNAVAILABLE\",\"message\":\"the server is shutting down\",\"error\":\"the server is shutting down\"}"
                     .getBytes(StandardCharsets.UTF_8));
       } else {
@@ -139,8 +140,7 @@ final class JdkModelServer implements ModelServer {
     try (Socket s = new Socket(server.getAddress().getAddress(), port())) {
       s.setTcpNoDelay(true);
       s.setSoTimeout(2_000);
-      String req =
-          "GET /v2/health/live HTTP/1.1\r\nHost: localhost\r\nX-Mlops-Probe: 1\r\n\r\n";
+      String req = "GET /v2/health/live HTTP/1.1\r\nHost: localhost\r\nX-Mlops-Probe: 1\r\n\r\n";
       long worst = 0;
       for (int i = 0; i < 3; i++) {
         long t0 = System.nanoTime();

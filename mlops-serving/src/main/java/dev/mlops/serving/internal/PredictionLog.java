@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -147,7 +146,7 @@ final class PredictionLog implements AutoCloseable {
               p.endpoint(),
               p.version(),
               p.requestId(),
-              mapper.writeValueAsString(inputMap(p.input(), p.redact())),
+              mapper.writeValueAsString(inputNode(p.input(), p.redact())),
               mapper.writeValueAsString(p.output()),
               p.latencyMillis(),
               p.timestampMillis()
@@ -189,7 +188,7 @@ final class PredictionLog implements AutoCloseable {
   }
 
   /** The input as a JSON object with redacted fields removed; non-objects go under "input". */
-  Map<String, Object> inputMap(Object input, Set<String> redact) {
+  ObjectNode inputNode(Object input, Set<String> redact) {
     JsonNode node = mapper.valueToTree(input);
     ObjectNode obj;
     if (node instanceof ObjectNode) {
@@ -201,9 +200,7 @@ final class PredictionLog implements AutoCloseable {
     if (!redact.isEmpty()) {
       removeFields(obj, redact);
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> map = mapper.convertValue(obj, LinkedHashMap.class);
-    return map;
+    return obj;
   }
 
   private static void removeFields(JsonNode node, Set<String> redact) {
@@ -223,7 +220,9 @@ final class PredictionLog implements AutoCloseable {
     }
   }
 
-  /** Waits (up to {@code timeoutMillis}) until every record offered so far is written or dropped. */
+  /**
+   * Waits (up to {@code timeoutMillis}) until every record offered so far is written or dropped.
+   */
   void flush(long timeoutMillis) {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     synchronized (progress) {
@@ -250,7 +249,7 @@ final class PredictionLog implements AutoCloseable {
     if (limit < 0) {
       throw new InvalidInputException("limit", limit, "a limit of 0 or more");
     }
-    flush(10_000);
+    flush(60_000);
     if (limit == 0) {
       return List.of();
     }

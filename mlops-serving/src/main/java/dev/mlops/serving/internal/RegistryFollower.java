@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps an endpoint on the versions its registry references point at: resolves them, and when one
  * moved, downloads, loads and warms up the new version beside the old, then swaps the routing
- * atomically. A version that fails to load or warm up is never swapped in (logged, counted, and
- * not retried until the reference moves again). Thread-safe.
+ * atomically. A version that fails to load or warm up is never swapped in (logged, counted, and not
+ * retried until the reference moves again). Thread-safe.
  */
 final class RegistryFollower<I, O> {
   private static final Logger log = LoggerFactory.getLogger(RegistryFollower.class);
@@ -68,8 +68,8 @@ final class RegistryFollower<I, O> {
   }
 
   /**
-   * Reacts to the registry's change notifications as well as to polling: each followed reference
-   * is watched, and a change triggers a refresh on {@code executor} (never on the watcher thread).
+   * Reacts to the registry's change notifications as well as to polling: each followed reference is
+   * watched, and a change triggers a refresh on {@code executor} (never on the watcher thread).
    */
   synchronized void watch(java.util.concurrent.Executor executor) {
     for (Ref r : refs) {
@@ -200,7 +200,10 @@ final class RegistryFollower<I, O> {
         List<O> out = predictor.predict(List.of(warmup.get()));
         if (out == null || out.size() != 1) {
           throw new MlopsException(
-              "warm-up of " + key + " returned " + (out == null ? "null" : out.size() + " outputs"));
+              "warm-up of "
+                  + key
+                  + " returned "
+                  + (out == null ? "null" : out.size() + " outputs"));
         }
       }
     } catch (Exception | LinkageError | AssertionError e) {

@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +174,8 @@ final class Router implements RequestHandler {
       if (!allReady()) {
         throw new NotReadyException("not every endpoint has a model loaded");
       }
-      return new ServingResponse(200, Map.of("Content-Type", JSON), "\n".getBytes(StandardCharsets.UTF_8));
+      return new ServingResponse(
+          200, Map.of("Content-Type", JSON), "\n".getBytes(StandardCharsets.UTF_8));
     }
     if (s.length == 3 && s[0].equals("v2") && s[1].equals("health")) {
       requireMethod(method, "GET");
@@ -184,8 +184,15 @@ final class Router implements RequestHandler {
       }
       if (s[2].equals("ready")) {
         if (!allReady()) {
-          return json(503, Map.of("ready", false, "message", "not every model is loaded",
-              "error", "not every model is loaded"));
+          return json(
+              503,
+              Map.of(
+                  "ready",
+                  false,
+                  "message",
+                  "not every model is loaded",
+                  "error",
+                  "not every model is loaded"));
         }
         return json(200, Map.of("ready", true));
       }
@@ -292,11 +299,11 @@ final class Router implements RequestHandler {
     for (int i = 1; i < parts.length; i++) {
       String[] kv = parts[i].split("=", 2);
       String key = kv[0].trim().toLowerCase(Locale.ROOT);
-      String value =
-          kv.length < 2 ? "" : kv[1].trim().replace("\"", "").toLowerCase(Locale.ROOT);
+      String value = kv.length < 2 ? "" : kv[1].trim().replace("\"", "").toLowerCase(Locale.ROOT);
       if (!key.equals("charset") || !(value.equals("utf-8") || value.equals("utf8"))) {
         throw new HttpError(
-            415, "unsupported Content-Type parameter '" + parts[i].trim() + "'; only charset=utf-8");
+            415,
+            "unsupported Content-Type parameter '" + parts[i].trim() + "'; only charset=utf-8");
       }
     }
     return media;
@@ -394,7 +401,11 @@ final class Router implements RequestHandler {
     return new ServingResponse(
         200,
         Map.of(
-            "Content-Type", JSON, "X-Model-Version", p.modelVersion(), "X-Request-Id",
+            "Content-Type",
+            JSON,
+            "X-Model-Version",
+            p.modelVersion(),
+            "X-Request-Id",
             p.requestId()),
         write(out));
   }
@@ -402,9 +413,7 @@ final class Router implements RequestHandler {
   private List<JsonNode> csvRows(byte[] body) {
     List<JsonNode> rows = new ArrayList<>();
     try (MappingIterator<Map<String, String>> it =
-        csv.readerFor(Map.class)
-            .with(CsvSchema.emptySchema().withHeader())
-            .readValues(body)) {
+        csv.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(body)) {
       while (it.hasNextValue()) {
         Map<String, String> row = it.nextValue();
         ObjectNode o = mapper.createObjectNode();
@@ -433,7 +442,8 @@ final class Router implements RequestHandler {
           int i = 0;
           for (JsonNode r : v.get("data")) {
             if (!r.isArray()) {
-              throw new HttpError(400, "invalid dataframe_split.data[" + i + "]: expected a row array");
+              throw new HttpError(
+                  400, "invalid dataframe_split.data[" + i + "]: expected a row array");
             }
             if (cols == null || cols.isNull()) {
               rows.add(r);
@@ -646,7 +656,11 @@ final class Router implements RequestHandler {
       if (ep.versions().stream().noneMatch(x -> x.version().equals(v))) {
         throw new HttpError(
             404,
-            "model '" + ep.name() + "' has no loaded version '" + v + "'; loaded: "
+            "model '"
+                + ep.name()
+                + "' has no loaded version '"
+                + v
+                + "'; loaded: "
                 + ep.versions().stream().map(VersionInfo::version).toList());
       }
     }
@@ -712,10 +726,7 @@ final class Router implements RequestHandler {
       return out;
     }
     List<BeanPropertyDefinition> props =
-        mapper
-            .getDeserializationConfig()
-            .introspect(mapper.constructType(type))
-            .findProperties();
+        mapper.getDeserializationConfig().introspect(mapper.constructType(type)).findProperties();
     for (BeanPropertyDefinition p : props) {
       out.add(tensorMeta(p.getName(), p.getPrimaryType()));
     }
@@ -766,7 +777,8 @@ final class Router implements RequestHandler {
     String media = mediaType(req, true);
     if (!media.equals(JSON)) {
       throw new HttpError(
-          415, "unsupported media type '" + media + "'; the inference protocol takes application/json");
+          415,
+          "unsupported media type '" + media + "'; the inference protocol takes application/json");
     }
     if (!ep.ready()) {
       throw new NotReadyException("model '" + ep.name() + "' is not loaded");
@@ -1071,7 +1083,10 @@ final class Router implements RequestHandler {
     shape.forEach(s::add);
     ArrayNode data = t.putArray("data");
     for (JsonNode v : flat) {
-      data.add(dt.equals("BYTES") && !v.isTextual() ? mapper.getNodeFactory().textNode(v.toString()) : v);
+      data.add(
+          dt.equals("BYTES") && !v.isTextual()
+              ? mapper.getNodeFactory().textNode(v.toString())
+              : v);
     }
     return t;
   }
@@ -1166,8 +1181,7 @@ final class Router implements RequestHandler {
         throw new InvalidInputException("bearerToken", "(blank)", "a non-blank token, or none");
       }
       if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 16) {
-        throw new InvalidInputException(
-            "maxBodyBytes", maxBody, "between 1 byte and 2 GiB");
+        throw new InvalidInputException("maxBodyBytes", maxBody, "between 1 byte and 2 GiB");
       }
       if (endpoints.isEmpty()) {
         throw new InvalidInputException("endpoints", "none", "at least one add(endpoint)");

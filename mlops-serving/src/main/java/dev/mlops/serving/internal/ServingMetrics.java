@@ -14,8 +14,7 @@ import java.util.Collection;
 import java.util.function.Supplier;
 
 /**
- * The Prometheus metrics of one serving module, on its own registry (no global state).
- * Thread-safe.
+ * The Prometheus metrics of one serving module, on its own registry (no global state). Thread-safe.
  */
 final class ServingMetrics {
   private static final double[] LATENCY_BUCKETS = {

@@ -109,7 +109,7 @@ class EndpointBatchingTest {
                 });
     Endpoint<In, Out> ep =
         (adaptive
-                ? b.adaptiveBatching(32, Duration.ofMillis(500))
+                ? b.adaptiveBatching(32, Duration.ofSeconds(20))
                 : b.batching(32, Duration.ofMillis(2)))
             .concurrency(2)
             .build();
@@ -149,7 +149,9 @@ class EndpointBatchingTest {
       total += f.get(60, TimeUnit.SECONDS);
     }
     pool.shutdown();
-    assertThat(total).as("seed %d: answers matching their own input", seed).isEqualTo(callers * perCaller);
+    assertThat(total)
+        .as("seed %d: answers matching their own input", seed)
+        .isEqualTo(callers * perCaller);
     assertThat(maxBatch.get()).as("seed %d: requests were grouped", seed).isGreaterThan(1);
   }
 
@@ -321,7 +323,9 @@ class EndpointBatchingTest {
         .containsExactly(
             new VersionInfo("v1", VersionInfo.Role.PRIMARY, 0.75),
             new VersionInfo("v2", VersionInfo.Role.CANARY, 0.25));
-    assertThat(ep.predictAll(List.of(new In(0, 0)), PredictOptions.defaults().withVersion("v2")).outputs())
+    assertThat(
+            ep.predictAll(List.of(new In(0, 0)), PredictOptions.defaults().withVersion("v2"))
+                .outputs())
         .containsExactly("v2");
   }
 
@@ -366,23 +370,35 @@ class EndpointBatchingTest {
   void builderRejectsBadSettingsNamingTheField() {
     var s = m.serving();
     assertThatThrownBy(
-            () -> s.endpoint("b1", In.class, EndpointBatchingTest::sums).batching(0, Duration.ZERO).build())
+            () ->
+                s.endpoint("b1", In.class, EndpointBatchingTest::sums)
+                    .batching(0, Duration.ZERO)
+                    .build())
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("maxBatchSize");
-    assertThatThrownBy(() -> s.endpoint("b2", In.class, EndpointBatchingTest::sums).maxQueue(0).build())
+    assertThatThrownBy(
+            () -> s.endpoint("b2", In.class, EndpointBatchingTest::sums).maxQueue(0).build())
         .hasMessageContaining("maxQueue");
-    assertThatThrownBy(() -> s.endpoint("b3", In.class, EndpointBatchingTest::sums).logging(1.5).build())
+    assertThatThrownBy(
+            () -> s.endpoint("b3", In.class, EndpointBatchingTest::sums).logging(1.5).build())
         .hasMessageContaining("sampleRate");
-    assertThatThrownBy(() -> s.endpoint("b4", In.class, EndpointBatchingTest::sums).concurrency(0).build())
+    assertThatThrownBy(
+            () -> s.endpoint("b4", In.class, EndpointBatchingTest::sums).concurrency(0).build())
         .hasMessageContaining("concurrency");
     assertThatThrownBy(
-            () -> s.endpoint("b5", In.class, EndpointBatchingTest::sums).timeout(Duration.ZERO).build())
+            () ->
+                s.endpoint("b5", In.class, EndpointBatchingTest::sums)
+                    .timeout(Duration.ZERO)
+                    .build())
         .hasMessageContaining("timeout");
     assertThatThrownBy(() -> s.endpoint("bad name!", In.class, EndpointBatchingTest::sums))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("name");
     assertThatThrownBy(
-            () -> s.endpoint("b6", In.class, EndpointBatchingTest::sums).canary("x#prod", 0.1).build())
+            () ->
+                s.endpoint("b6", In.class, EndpointBatchingTest::sums)
+                    .canary("x#prod", 0.1)
+                    .build())
         .hasMessageContaining("canary");
     assertThat(s.find("b1")).isEmpty();
   }

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlops.Mlops;
+import dev.mlops.registry.ModelRef;
+import dev.mlops.registry.ModelSource;
 import dev.mlops.serving.BatchPredictor;
 import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.ModelLoader;
-import dev.mlops.serving.Prediction;
 import dev.mlops.serving.PredictOptions;
+import dev.mlops.serving.Prediction;
 import dev.mlops.serving.VersionInfo;
-import dev.mlops.registry.ModelRef;
-import dev.mlops.registry.ModelSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,7 +154,8 @@ class HotSwapTest {
                     for (int k = 0; k < n; k++) {
                       Out o = p.outputs().get(k);
                       if (o.version() != v || o.y() != in.get(k).x() + 1000.0 * v) {
-                        problems.add("seed " + seed + ": mixed or wrong answer " + o + " from v" + v);
+                        problems.add(
+                            "seed " + seed + ": mixed or wrong answer " + o + " from v" + v);
                       }
                     }
                     answered.incrementAndGet();
@@ -167,7 +168,8 @@ class HotSwapTest {
     for (int v = 2; v <= 4; v++) {
       Thread.sleep(150);
       registerProduction(1000.0 * v);
-      assertThat(ep.refresh()).isTrue();
+      // the registry's change notification may have swapped it already: either way it is live
+      ep.refresh();
       assertThat(ep.modelVersion()).isEqualTo(Integer.toString(v));
     }
     Thread.sleep(150);
@@ -207,7 +209,7 @@ class HotSwapTest {
     started.await();
     Thread.sleep(100);
     registerProduction(2000);
-    assertThat(ep.refresh()).isTrue();
+    ep.refresh();
     assertThat(ep.predict(new In(1)).version()).isEqualTo(2);
     Out old = slow.get(10, TimeUnit.SECONDS);
     assertThat(old.version()).isEqualTo(1);
@@ -240,7 +242,7 @@ class HotSwapTest {
         .contains("mlops_serving_model_load_failures_total{endpoint=\"churn\",model=\"churn\"} 2");
 
     int good = registerProduction(5000);
-    assertThat(ep.refresh()).isTrue();
+    ep.refresh();
     assertThat(ep.predict(new In(1)).version()).isEqualTo(good);
   }
 
@@ -300,8 +302,7 @@ class HotSwapTest {
 
   @Test
   void unknownReferenceFailsAtBuild() {
-    assertThatThrownBy(
-            () -> m.serving().endpoint("nosuch#production", In.class, loader).build())
+    assertThatThrownBy(() -> m.serving().endpoint("nosuch#production", In.class, loader).build())
         .isInstanceOf(dev.mlops.NotFoundException.class);
     assertThat(m.serving().find("nosuch")).isEmpty();
   }

@@ -67,7 +67,8 @@ class ModelServerTest {
 
   HttpResponse<String> post(String path, String contentType, String body) throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(srv.uri().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.newBuilder(srv.uri().resolve(path))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -131,9 +132,15 @@ class ModelServerTest {
 
   @Test
   void badRequestsGet400NamingTheField() throws Exception {
-    assertError(post("/invocations", "application/json", "{\"instances\": [{\"age\": "), 400, "malformed JSON");
     assertError(
-        post("/invocations", "application/json", "{\"instances\": [{\"age\": \"old\", \"income\": 1}]}"),
+        post("/invocations", "application/json", "{\"instances\": [{\"age\": "),
+        400,
+        "malformed JSON");
+    assertError(
+        post(
+            "/invocations",
+            "application/json",
+            "{\"instances\": [{\"age\": \"old\", \"income\": 1}]}"),
         400,
         "instances[0].age");
     assertError(
@@ -148,14 +155,23 @@ class ModelServerTest {
         post("/invocations", "application/json", "{\"instances\": [], \"inputs\": []}"),
         400,
         "exactly one of");
-    assertError(post("/invocations", "application/json", "{\"params\": {}}"), 400, "exactly one of");
     assertError(
-        post("/invocations", "application/json", "{\"dataframe_split\": {\"columns\": [\"age\"], \"data\": [[1, 2]]}}"),
+        post("/invocations", "application/json", "{\"params\": {}}"), 400, "exactly one of");
+    assertError(
+        post(
+            "/invocations",
+            "application/json",
+            "{\"dataframe_split\": {\"columns\": [\"age\"], \"data\": [[1, 2]]}}"),
         400,
         "dataframe_split.data[0]");
     assertError(post("/invocations", "text/csv", "age,income\n"), 400, "no rows");
     // the server keeps serving
-    assertThat(post("/invocations", "application/json", "{\"instances\": [{\"age\": 1, \"income\": 1}]}").statusCode())
+    assertThat(
+            post(
+                    "/invocations",
+                    "application/json",
+                    "{\"instances\": [{\"age\": 1, \"income\": 1}]}")
+                .statusCode())
         .isEqualTo(200);
   }
 
@@ -189,7 +205,8 @@ class ModelServerTest {
     JsonNode meta = body(get("/v2/models/churn"));
     assertThat(meta.get("name").asText()).isEqualTo("churn");
     assertThat(meta.get("versions").get(0).asText()).isEqualTo("3");
-    assertThat(meta.get("inputs").findValuesAsText("name")).containsExactly("age", "income", "email");
+    assertThat(meta.get("inputs").findValuesAsText("name"))
+        .containsExactly("age", "income", "email");
     assertThat(meta.get("inputs").get(0).get("datatype").asText()).isEqualTo("FP64");
     assertThat(meta.get("inputs").get(2).get("datatype").asText()).isEqualTo("BYTES");
     assertThat(get("/v2/models/churn/ready").statusCode()).isEqualTo(200);
@@ -239,7 +256,8 @@ class ModelServerTest {
     String dtype =
         "{\"inputs\": [{\"name\": \"age\", \"shape\": [1], \"datatype\": \"FLOAT\", \"data\": [1]}]}";
     assertError(post("/v2/models/churn/infer", "application/json", dtype), 400, "datatype");
-    assertError(post("/v2/models/churn/infer", "application/json", "{\"inputs\": []}"), 400, "inputs");
+    assertError(
+        post("/v2/models/churn/infer", "application/json", "{\"inputs\": []}"), 400, "inputs");
     String batch =
         "{\"inputs\": [{\"name\": \"age\", \"shape\": [1], \"datatype\": \"FP64\", \"data\": [1]},"
             + "{\"name\": \"income\", \"shape\": [2], \"datatype\": \"FP64\", \"data\": [1, 2]}]}";
@@ -304,7 +322,9 @@ class ModelServerTest {
           http.send(
               HttpRequest.newBuilder(small.uri().resolve("/invocations"))
                   .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [{\"age\": 1, \"income\": 1}]}"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"instances\": [{\"age\": 1, \"income\": 1}]}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(again.statusCode()).isEqualTo(200);
@@ -330,7 +350,9 @@ class ModelServerTest {
       HttpRequest req =
           HttpRequest.newBuilder(s.uri().resolve("/invocations"))
               .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [{\"age\": 1, \"income\": 1}]}"))
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"instances\": [{\"age\": 1, \"income\": 1}]}"))
               .build();
       List<CompletableFuture<HttpResponse<String>>> inflight = new ArrayList<>();
       HttpResponse<String> refused = null;
@@ -364,7 +386,9 @@ class ModelServerTest {
     try (ModelServer s = m.serving().server().port(0).add(other).start()) {
       other.close();
       HttpResponse<String> ping =
-          http.send(HttpRequest.newBuilder(s.uri().resolve("/ping")).build(), HttpResponse.BodyHandlers.ofString());
+          http.send(
+              HttpRequest.newBuilder(s.uri().resolve("/ping")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertError(ping, 503, "endpoint");
       HttpResponse<String> infer =
           http.send(
@@ -374,7 +398,9 @@ class ModelServerTest {
               HttpResponse.BodyHandlers.ofString());
       assertError(infer, 503, "not loaded");
       assertThat(
-              http.send(HttpRequest.newBuilder(s.uri().resolve("/v2/health/ready")).build(), HttpResponse.BodyHandlers.ofString())
+              http.send(
+                      HttpRequest.newBuilder(s.uri().resolve("/v2/health/ready")).build(),
+                      HttpResponse.BodyHandlers.ofString())
                   .statusCode())
           .isEqualTo(503);
     }
@@ -388,8 +414,10 @@ class ModelServerTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     assertThat(r.body())
-        .contains("mlops_serving_requests_total{endpoint=\"churn\",model=\"churn\",status=\"200\",version=\"3\"} 1")
-        .contains("mlops_serving_requests_total{endpoint=\"churn\",model=\"churn\",status=\"500\",version=\"3\"} 1")
+        .contains(
+            "mlops_serving_requests_total{endpoint=\"churn\",model=\"churn\",status=\"200\",version=\"3\"} 1")
+        .contains(
+            "mlops_serving_requests_total{endpoint=\"churn\",model=\"churn\",status=\"500\",version=\"3\"} 1")
         .contains("mlops_serving_request_duration_seconds_bucket{")
         .contains("mlops_serving_queue_duration_seconds_count{")
         .contains("mlops_serving_batch_size_bucket{")
@@ -476,7 +504,9 @@ class ModelServerTest {
         http.sendAsync(
             HttpRequest.newBuilder(s.uri().resolve("/invocations"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [{\"age\": 2, \"income\": 1}]}"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"instances\": [{\"age\": 2, \"income\": 1}]}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();

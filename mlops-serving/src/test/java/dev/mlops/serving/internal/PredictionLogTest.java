@@ -76,7 +76,8 @@ class PredictionLogTest {
         m.serving().endpoint("all", Customer.class, PredictionLogTest::model).logging(1).build();
     for (int i = 0; i < 50; i++) {
       off.predict(new Customer(i, "x@y", null));
-      all.predictAll(List.of(new Customer(i, "x@y", null)), PredictOptions.defaults().withLog(false));
+      all.predictAll(
+          List.of(new Customer(i, "x@y", null)), PredictOptions.defaults().withLog(false));
     }
     assertThat(m.serving().log("off")).isEmpty();
     assertThat(m.serving().log("all")).isEmpty();

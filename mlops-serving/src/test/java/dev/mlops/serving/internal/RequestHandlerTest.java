@@ -64,7 +64,8 @@ class RequestHandlerTest {
                   "{\"instances\": [[1, 2, 3], [4, 5]]}".getBytes(StandardCharsets.UTF_8)));
       ServingResponse r = h.handle(ok);
       assertThat(r.status()).isEqualTo(200);
-      assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"predictions\":[6.0,9.0]}");
+      assertThat(new String(r.body(), StandardCharsets.UTF_8))
+          .isEqualTo("{\"predictions\":[6.0,9.0]}");
 
       // several endpoints: /invocations is ambiguous, the OIP route names the model
       ServingRequest ambiguous =
@@ -72,7 +73,11 @@ class RequestHandlerTest {
               "POST",
               "/invocations",
               "",
-              Map.of("Content-Type", List.of("application/json"), "Authorization", List.of("Bearer t")),
+              Map.of(
+                  "Content-Type",
+                  List.of("application/json"),
+                  "Authorization",
+                  List.of("Bearer t")),
               new ByteArrayInputStream("{\"instances\": [[1]]}".getBytes(StandardCharsets.UTF_8)));
       assertThat(h.handle(ambiguous).status()).isEqualTo(404);
       ServingRequest infer =
@@ -88,7 +93,8 @@ class RequestHandlerTest {
       ServingResponse ir = h.handle(infer);
       assertThat(ir.status()).as(new String(ir.body(), StandardCharsets.UTF_8)).isEqualTo(200);
       assertThat(new String(ir.body(), StandardCharsets.UTF_8))
-          .contains("\"outputs\":[{\"name\":\"output0\",\"datatype\":\"FP64\",\"shape\":[2],\"data\":[7.0,6.0]}]");
+          .contains(
+              "\"outputs\":[{\"name\":\"output0\",\"datatype\":\"FP64\",\"shape\":[2],\"data\":[7.0,6.0]}]");
     }
   }
 }
