@@ -3,8 +3,9 @@ package dev.mlops.monitoring;
 import java.util.List;
 
 /**
- * Data-quality metrics of one column. Numeric statistics (min, max, mean, std, quantiles) are over
- * the finite values and NaN for non-numeric columns or when there is none.
+ * Data-quality metrics of one column. Immutable and thread-safe. Numeric statistics (min, max,
+ * mean, std, quantiles) are over the finite values and NaN for non-numeric columns or when there is
+ * none.
  *
  * @param column the column
  * @param type its type

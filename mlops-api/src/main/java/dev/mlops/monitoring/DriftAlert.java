@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Raised when a monitor's window shows dataset drift after a window that did not (one alert per
- * drift episode, not one per drifted window).
+ * drift episode, not one per drifted window). Immutable and thread-safe.
  *
  * @param monitor the monitor name
  * @param window the window that raised it

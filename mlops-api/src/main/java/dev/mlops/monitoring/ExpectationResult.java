@@ -3,7 +3,7 @@ package dev.mlops.monitoring;
 import java.util.List;
 
 /**
- * The outcome of one expectation of a quality check.
+ * The outcome of one expectation of a quality check. Immutable and thread-safe.
  *
  * @param expectation its kind: not_null, range, allowed_values, regex, unique, row_count
  * @param column the column ("" for row_count)

@@ -1,7 +1,7 @@
 package dev.mlops.monitoring;
 
 /**
- * A value and how often it occurs.
+ * A value and how often it occurs. Immutable and thread-safe.
  *
  * @param value the value as text (numbers in their shortest form)
  * @param count occurrences

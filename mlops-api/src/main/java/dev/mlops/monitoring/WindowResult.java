@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The stored result of one closed monitor window.
+ * The stored result of one closed monitor window. Immutable and thread-safe.
  *
  * @param monitor the monitor name
  * @param index 0-based window number
