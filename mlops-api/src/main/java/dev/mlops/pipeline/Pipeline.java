@@ -122,6 +122,20 @@ public final class Pipeline {
     return Optional.ofNullable(dir);
   }
 
+  /**
+   * The same stages over another base folder (a fresh copy of the workspace, say). The copy forgets
+   * the dvc.yaml it was loaded from.
+   */
+  public Pipeline withDir(Path newDir) {
+    return new Pipeline(
+        name,
+        Objects.requireNonNull(newDir, "newDir").toAbsolutePath().normalize(),
+        null,
+        stages,
+        upstream,
+        order);
+  }
+
   /** The dvc.yaml it was loaded from. */
   public Optional<Path> source() {
     return Optional.ofNullable(source);
