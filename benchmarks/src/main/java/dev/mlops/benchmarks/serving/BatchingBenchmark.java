@@ -4,6 +4,7 @@ import dev.mlops.Mlops;
 import dev.mlops.serving.BatchPredictor;
 import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.EndpointBuilder;
+import dev.mlops.serving.OverloadedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
@@ -31,7 +33,7 @@ public final class BatchingBenchmark {
 
   private BatchingBenchmark() {}
 
-  record Result(String mode, double rps, double p50Ms, double p99Ms) {}
+  record Result(String mode, double rps, double p50Ms, double p99Ms, long refused) {}
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -61,21 +63,23 @@ public final class BatchingBenchmark {
     double base = results.get(0).rps();
     System.out.printf(
         Locale.ROOT,
-        "%n%-22s %12s %9s %9s %10s%n",
+        "%n%-22s %12s %9s %9s %10s %9s%n",
         "mode (concurrency 4)",
         "req/s",
         "p50 ms",
         "p99 ms",
-        "vs off");
+        "vs off",
+        "refused");
     for (Result r : results) {
       System.out.printf(
           Locale.ROOT,
-          "%-22s %12.0f %9.3f %9.3f %9.1fx%n",
+          "%-22s %12.0f %9.3f %9.3f %9.1fx %9d%n",
           r.mode(),
           r.rps(),
           r.p50Ms(),
           r.p99Ms(),
-          r.rps() / base);
+          r.rps() / base,
+          r.refused());
     }
     System.out.println("goal: batching >= 5x the requests/s of batching off (64 callers)");
   }
@@ -97,6 +101,7 @@ public final class BatchingBenchmark {
             .build()) {
       AtomicBoolean measuring = new AtomicBoolean();
       AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong refused = new AtomicLong();
       long[][] lat = new long[CALLERS][];
       int[] counts = new int[CALLERS];
       CountDownLatch done = new CountDownLatch(CALLERS);
@@ -107,9 +112,19 @@ public final class BatchingBenchmark {
             new Thread(
                 () -> {
                   int n = 0;
+                  try {
                   while (!stop.get()) {
                     long t0 = System.nanoTime();
-                    int y = ep.predict(new In(caller));
+                    int y;
+                    try {
+                      y = ep.predict(new In(caller));
+                    } catch (OverloadedException e) {
+                      // refused (overload or latency budget): counted, and the caller goes on
+                      if (measuring.get()) {
+                        refused.incrementAndGet();
+                      }
+                      continue;
+                    }
                     long took = System.nanoTime() - t0;
                     if (y != caller + 1) {
                       throw new IllegalStateException("wrong answer");
@@ -118,8 +133,10 @@ public final class BatchingBenchmark {
                       lat[caller][n++] = took;
                     }
                   }
-                  counts[caller] = n;
-                  done.countDown();
+                  } finally {
+                    counts[caller] = n;
+                    done.countDown();
+                  }
                 });
         t.setDaemon(true);
         t.start();
@@ -140,8 +157,15 @@ public final class BatchingBenchmark {
         k += counts[c];
       }
       Arrays.sort(all);
+      if (total == 0) {
+        return new Result(mode, 0, Double.NaN, Double.NaN, refused.get());
+      }
       return new Result(
-          mode, total / (elapsed / 1e9), all[total / 2] / 1e6, all[(int) (total * 0.99)] / 1e6);
+          mode,
+          total / (elapsed / 1e9),
+          all[total / 2] / 1e6,
+          all[(int) (total * 0.99)] / 1e6,
+          refused.get());
     }
   }
 }
