@@ -140,7 +140,10 @@ public final class ObjectStore {
       String oid, boolean legacy, InputStream in, String source, Pending pending)
       throws IOException {
     Path target = legacy ? legacyPath(oid) : path(oid);
-    Files.createDirectories(target.getParent());
+    if (!madeDirs.contains(target.getParent()) || !Files.isDirectory(target.getParent())) {
+      Files.createDirectories(target.getParent());
+      madeDirs.add(target.getParent());
+    }
     Path tmp = AtomicFiles.tempSibling(target);
     boolean queued = false;
     try {
