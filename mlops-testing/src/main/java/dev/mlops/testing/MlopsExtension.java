@@ -30,6 +30,12 @@ public final class MlopsExtension
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(MlopsExtension.class);
   private static final String KEY = "mlops";
+  private static final InheritableThreadLocal<Mlops> CURRENT = new InheritableThreadLocal<>();
+
+  /** The instance of the test running on this thread, if it uses the extension. */
+  static java.util.Optional<Mlops> current() {
+    return java.util.Optional.ofNullable(CURRENT.get());
+  }
 
   /** The workspace of the current test's instance (the folder holding its home). */
   public static Path workspace(Mlops mlops) {
@@ -65,15 +71,19 @@ public final class MlopsExtension
   }
 
   private static Mlops mlops(ExtensionContext context) {
-    return context
-        .getStore(NS)
-        .getOrComputeIfAbsent(KEY, k -> new Home(context.getDisplayName()), Home.class)
-        .mlops;
+    Mlops m =
+        context
+            .getStore(NS)
+            .getOrComputeIfAbsent(KEY, k -> new Home(context.getDisplayName()), Home.class)
+            .mlops;
+    CURRENT.set(m);
+    return m;
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
     Home home = context.getStore(NS).remove(KEY, Home.class);
+    CURRENT.remove();
     if (home == null) {
       return;
     }
@@ -86,9 +96,15 @@ public final class MlopsExtension
     }
   }
 
-  private static final class Home {
+  static final class Home implements AutoCloseable {
     final Path dir;
     final Mlops mlops;
+
+    @Override
+    public void close() {
+      mlops.close();
+      deleteRecursively(dir);
+    }
 
     Home(String name) {
       try {

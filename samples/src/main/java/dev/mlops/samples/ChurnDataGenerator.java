@@ -9,18 +9,20 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Generates the synthetic customer-churn table the demo ships ({@code samples/src/main/resources/dev/mlops/samples/churn.csv}, 70 KB).
+ * Generates the synthetic customer-churn table the demo ships ({@code
+ * samples/src/main/resources/dev/mlops/samples/churn.csv}, 70 KB).
  *
  * <p>Each row is a customer: {@code tenure_months} uniform 1..72, {@code monthly_charges} normal
  * around 70 (sd 25, clipped to 18..120), {@code support_calls} Poisson-like around 1.5, {@code
- * contract} month-to-month (55%), one-year (25%) or two-year (20%), {@code age} uniform 18..80.
- * The label {@code churned} is drawn from a logistic model: churn is likelier with short tenure,
- * high charges, many support calls and a month-to-month contract. With {@code shift = true} the
+ * contract} month-to-month (55%), one-year (25%) or two-year (20%), {@code age} uniform 18..80. The
+ * label {@code churned} is drawn from a logistic model: churn is likelier with short tenure, high
+ * charges, many support calls and a month-to-month contract. With {@code shift = true} the
  * generator produces the "drifted" traffic the demo sends to the served model: charges around 95
  * and more support calls.
  *
- * <p>Run {@code java dev.mlops.samples.ChurnDataGenerator samples/src/main/resources/dev/mlops/samples/churn.csv 2000 42} to
- * regenerate the shipped file (seed 42, 2000 rows).
+ * <p>Run {@code java dev.mlops.samples.ChurnDataGenerator
+ * samples/src/main/resources/dev/mlops/samples/churn.csv 2000 42} to regenerate the shipped file
+ * (seed 42, 2000 rows).
  */
 public final class ChurnDataGenerator {
   /** The CSV header. */
@@ -99,7 +101,9 @@ public final class ChurnDataGenerator {
 
   /** Arguments: output file, rows (default 2000), seed (default 42). */
   public static void main(String[] args) throws IOException {
-    Path out = Path.of(args.length > 0 ? args[0] : "samples/src/main/resources/dev/mlops/samples/churn.csv");
+    Path out =
+        Path.of(
+            args.length > 0 ? args[0] : "samples/src/main/resources/dev/mlops/samples/churn.csv");
     int rows = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
     new ChurnDataGenerator(seed, false).write(out, rows);

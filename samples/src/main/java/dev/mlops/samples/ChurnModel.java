@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * A logistic regression for churn, trained by full-batch gradient descent with L2 regularization
- * on standardized features (tenure, charges, support calls, age, and one-hot contract). Small on
+ * A logistic regression for churn, trained by full-batch gradient descent with L2 regularization on
+ * standardized features (tenure, charges, support calls, age, and one-hot contract). Small on
  * purpose: the demo is about the lifecycle around the model. Immutable once trained; thread-safe.
  */
 public final class ChurnModel {
@@ -108,8 +108,7 @@ public final class ChurnModel {
 
   /** Accuracy at threshold 0.5 on labelled rows. */
   public double accuracy(List<Customer> rows) {
-    long right =
-        rows.stream().filter(c -> (probability(c) >= 0.5 ? 1 : 0) == c.churned()).count();
+    long right = rows.stream().filter(c -> (probability(c) >= 0.5 ? 1 : 0) == c.churned()).count();
     return (double) right / rows.size();
   }
 

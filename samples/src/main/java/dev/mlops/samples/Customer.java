@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * One row of the churn table: the model's input. Components are named like the CSV columns so
- * that JSON requests map onto it as they are.
+ * One row of the churn table: the model's input. Components are named like the CSV columns so that
+ * JSON requests map onto it as they are.
  */
 @SuppressWarnings("MemberName") // snake_case mirrors the CSV and JSON column names
 public record Customer(
@@ -36,7 +36,11 @@ public record Customer(
   /** Reads a whole churn CSV (with header). */
   public static List<Customer> readCsv(Path file) throws IOException {
     try (var lines = Files.lines(file)) {
-      return lines.skip(1).filter(l -> !l.isBlank()).map(Customer::parse).collect(Collectors.toList());
+      return lines
+          .skip(1)
+          .filter(l -> !l.isBlank())
+          .map(Customer::parse)
+          .collect(Collectors.toList());
     }
   }
 }

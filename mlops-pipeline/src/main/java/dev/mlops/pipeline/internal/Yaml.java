@@ -1,0 +1,214 @@
+package dev.mlops.pipeline.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.mlops.InvalidInputException;
+import dev.mlops.NotFoundException;
+import dev.mlops.StoreException;
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** YAML/JSON reading into plain maps, lists and scalars, with the line of every key. */
+final class Yaml {
+  static final YAMLFactory FACTORY =
+      YAMLFactory.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+          .disable(YAMLGenerator.Feature.SPLIT_LINES)
+          .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+          .build();
+  static final ObjectMapper YAML = new ObjectMapper(FACTORY);
+  static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  /** A parsed document and the 1-based line of each key, by path ("stages/train/cmd"). */
+  record Doc(Path file, Object root, Map<String, Integer> lines) {
+    int line(String path) {
+      return lines.getOrDefault(path, 0);
+    }
+
+    InvalidInputException error(String path, Object value, String expected) {
+      int line = line(path);
+      return new InvalidInputException(
+          file + (line > 0 ? ":" + line : "") + " " + path.replace('/', '.'), value, expected);
+    }
+  }
+
+  private Yaml() {}
+
+  static Doc read(Path file) {
+    return read(file, true);
+  }
+
+  /** Reads a file; without {@code lines}, key lines are not recorded (faster, for lock files). */
+  static Doc read(Path file, boolean lines) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException("no such file: " + file);
+    } catch (IOException e) {
+      throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return parse(file, text, lines);
+  }
+
+  static Doc parse(Path file, String text) {
+    return parse(file, text, true);
+  }
+
+  static Doc parse(Path file, String text, boolean trackLines) {
+    Map<String, Integer> lines = trackLines ? new HashMap<>() : null;
+    try (Reader r = new java.io.StringReader(text);
+        JsonParser p = FACTORY.createParser(r)) {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        return new Doc(file, null, lines == null ? Map.of() : lines);
+      }
+      Object root = value(p, "", lines, file);
+      return new Doc(file, root, lines == null ? Map.of() : lines);
+    } catch (IOException e) {
+      throw new InvalidInputException(
+          String.valueOf(file), firstLine(e.getMessage()), "valid YAML", e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int i = s.indexOf('\n');
+    return i < 0 ? s : s.substring(0, i);
+  }
+
+  private static Object value(JsonParser p, String path, Map<String, Integer> lines, Path file)
+      throws IOException {
+    JsonToken t = p.currentToken();
+    switch (t) {
+      case START_OBJECT:
+        {
+          Map<String, Object> m = new LinkedHashMap<>();
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            String child = lines == null ? "" : path.isEmpty() ? key : path + "/" + key;
+            if (m.containsKey(key)) {
+              int line = p.currentTokenLocation().getLineNr();
+              throw new InvalidInputException(
+                  file
+                      + ":"
+                      + line
+                      + " "
+                      + (path.isEmpty() ? key : path + "/" + key).replace('/', '.'),
+                  key,
+                  "each key once");
+            }
+            if (lines != null) {
+              lines.put(child, p.currentTokenLocation().getLineNr());
+            }
+            p.nextToken();
+            m.put(key, value(p, child, lines, file));
+          }
+          return m;
+        }
+      case START_ARRAY:
+        {
+          List<Object> l = new ArrayList<>();
+          int i = 0;
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            String child = lines == null ? "" : path + "[" + i++ + "]";
+            if (lines != null) {
+              lines.put(child, p.currentTokenLocation().getLineNr());
+            }
+            l.add(value(p, child, lines, file));
+          }
+          return l;
+        }
+      case VALUE_STRING:
+        return p.getText();
+      case VALUE_NUMBER_INT:
+        {
+          Number n = p.getNumberValue();
+          if (n instanceof BigInteger) {
+            BigInteger b = (BigInteger) n;
+            return b.bitLength() < 64 ? (Object) b.longValue() : b;
+          }
+          return n;
+        }
+      case VALUE_NUMBER_FLOAT:
+        {
+          Number n = p.getNumberValue();
+          return n instanceof BigDecimal ? n.doubleValue() : n;
+        }
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      default:
+        return p.getText();
+    }
+  }
+
+  /** Python-like text of a scalar, as DVC interpolates it. */
+  static String str(Object v) {
+    if (v == null) {
+      return "None";
+    }
+    if (v instanceof Boolean) {
+      return ((Boolean) v) ? "true" : "false";
+    }
+    if (v instanceof Double || v instanceof Float) {
+      return pythonFloat(((Number) v).doubleValue());
+    }
+    if (v instanceof Map || v instanceof List) {
+      try {
+        return JSON.writeValueAsString(v);
+      } catch (IOException e) {
+        return String.valueOf(v);
+      }
+    }
+    return String.valueOf(v);
+  }
+
+  static String pythonFloat(double d) {
+    if (Double.isNaN(d)) {
+      return "nan";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "inf" : "-inf";
+    }
+    if (d == Math.rint(d) && Math.abs(d) < 1e16) {
+      return BigDecimal.valueOf(d).setScale(1).toPlainString();
+    }
+    String j = Double.toString(d);
+    int e = j.indexOf('E');
+    if (e < 0) {
+      return j;
+    }
+    String mant = j.substring(0, e);
+    int exp = Integer.parseInt(j.substring(e + 1));
+    if (exp >= -4 && exp < 16) {
+      return new BigDecimal(j).stripTrailingZeros().toPlainString();
+    }
+    if (mant.endsWith(".0")) {
+      mant = mant.substring(0, mant.length() - 2);
+    }
+    return mant + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+  }
+}

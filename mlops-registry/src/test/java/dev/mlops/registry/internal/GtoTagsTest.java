@@ -1,0 +1,150 @@
+package dev.mlops.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mlops.InvalidInputException;
+import dev.mlops.Mlops;
+import dev.mlops.registry.GitSyncResult;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.registry.ModelSource;
+import dev.mlops.registry.ModelVersion;
+import dev.mlops.registry.RegisterOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GTO tag export and import against a real Git repository (skipped when git is missing). */
+class GtoTagsTest {
+  @TempDir Path tmp;
+  Path repo;
+
+  @BeforeEach
+  void gitRepo() throws Exception {
+    Assumptions.assumeTrue(gitAvailable(), "the git command is not installed");
+    repo = Files.createDirectories(tmp.resolve("repo"));
+    git("init", "-q");
+    Files.writeString(repo.resolve("README.md"), "models\n");
+    git("add", "README.md");
+    git("commit", "-q", "-m", "init");
+  }
+
+  static boolean gitAvailable() {
+    try {
+      return new ProcessBuilder("git", "--version").start().waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  String git(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString()));
+    cmd.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment()
+        .putAll(
+            Map.of(
+                "GIT_AUTHOR_NAME",
+                "gto user",
+                "GIT_AUTHOR_EMAIL",
+                "gto@example.com",
+                "GIT_COMMITTER_NAME",
+                "gto user",
+                "GIT_COMMITTER_EMAIL",
+                "gto@example.com"));
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("git %s: %s", cmd, out).isZero();
+    return out;
+  }
+
+  List<String> tags() throws Exception {
+    String out = git("tag", "-l");
+    return out.isBlank() ? List.of() : List.of(out.trim().split("\n"));
+  }
+
+  ModelVersion register(ModelRegistry reg, String name, String semver) throws IOException {
+    Path f = Files.writeString(tmp.resolve("m-" + name + "-" + System.nanoTime()), name + semver);
+    RegisterOptions o =
+        semver == null ? RegisterOptions.none() : RegisterOptions.builder().semver(semver).build();
+    return reg.register(name, ModelSource.ofPath(f), o);
+  }
+
+  @Test
+  void exportWritesGtoAnnotatedTagsAndImportReadsThemBack() throws Exception {
+    try (Mlops a = Mlops.builder().home(tmp.resolve("a")).property("user", "alice").build();
+        Mlops b = Mlops.open(tmp.resolve("b"))) {
+      ModelRegistry ra = a.registry();
+      register(ra, "churn", "v1.0.0");
+      register(ra, "churn", null);
+      ra.assignStage("churn", 1, "staging");
+      ra.assignStage("churn", 2, "production");
+
+      GitSyncResult first = ra.exportGitTags(repo);
+      assertThat(tags())
+          .containsExactlyInAnyOrder(
+              "churn@v1.0.0", "churn@v0.0.2", "churn#production#1", "churn#staging#2");
+      assertThat(first.tags()).hasSize(4);
+      // annotated, with GTO's default message, tagger = the registry user
+      String tagObject = git("cat-file", "-p", "churn@v1.0.0");
+      assertThat(tagObject)
+          .contains("type commit")
+          .contains("tagger alice")
+          .contains("Registering artifact churn version v1.0.0");
+      assertThat(git("cat-file", "-p", "churn#production#1"))
+          .contains("Assigning stage production to artifact churn version v0.0.2");
+      // one version per commit: the two registrations point at different commits
+      assertThat(git("rev-parse", "churn@v1.0.0^{commit}"))
+          .isNotEqualTo(git("rev-parse", "churn@v0.0.2^{commit}"));
+      // nothing new to write the second time
+      assertThat(ra.exportGitTags(repo).tags()).isEmpty();
+
+      // a Java user with the same versions sees GTO's stages after import
+      ModelRegistry rb = b.registry();
+      register(rb, "churn", "v1.0.0");
+      register(rb, "churn", null);
+      GitSyncResult imported = rb.importGitTags(repo);
+      assertThat(imported.tags()).hasSize(4);
+      assertThat(rb.resolve("churn#production").version()).isEqualTo(2);
+      assertThat(rb.resolve("churn#staging").version()).isEqualTo(1);
+
+      // a GTO user promotes v1.0.0 to production (gto assign writes churn#production#3)
+      String v1commit = git("rev-parse", "churn@v1.0.0^{commit}").trim();
+      Thread.sleep(1100); // tagger dates have 1 s resolution; GTO orders events by them
+      git("tag", "-a", "churn#production#3", "-m", "Assigning stage production", v1commit);
+      git("tag", "lightweight-ignored", v1commit);
+      rb.importGitTags(repo);
+      assertThat(rb.resolve("churn#production").version()).isEqualTo(1);
+      assertThat(rb.resolve("churn@2").stage()).isEqualTo("Archived");
+      // the same import on the first registry, then its export agrees with Git: nothing to write
+      ra.importGitTags(repo);
+      assertThat(ra.resolve("churn#production").version()).isEqualTo(1);
+
+      // deleting a version here deregisters it in Git
+      ra.deleteVersion("churn", 2);
+      GitSyncResult dereg = ra.exportGitTags(repo);
+      assertThat(dereg.tags()).anyMatch(t -> t.startsWith("churn@v0.0.2!#"));
+      rb.importGitTags(repo);
+      assertThat(rb.versions("churn")).extracting(ModelVersion::version).containsExactly(1);
+    }
+  }
+
+  @Test
+  void notARepositoryIsRejected() throws Exception {
+    try (Mlops a = Mlops.open(tmp.resolve("a"))) {
+      Path plain = Files.createDirectories(tmp.resolve("plain"));
+      assertThatThrownBy(() -> a.registry().exportGitTags(plain))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("Git repository");
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.mlops.testing;
+
+import dev.mlops.monitoring.Table;
+import dev.mlops.serving.BatchPredictor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * Quality assertions on a model over a labelled table; start with {@link
+ * MlopsAssertions#assertThatModel(BatchPredictor)}. The predictor gets each row (without the label
+ * column) as a map from column name to value (Double, String, Boolean or null); it may answer a
+ * number, a string, a boolean, or a map holding one of those under {@code "prediction"}.
+ */
+public final class ModelAssert {
+  private final BatchPredictor<Map<String, Object>, ?> predictor;
+
+  ModelAssert(BatchPredictor<Map<String, Object>, ?> predictor) {
+    this.predictor = Objects.requireNonNull(predictor, "predictor");
+  }
+
+  /** Predicts every row of {@code table} and compares with its {@code labelColumn}. */
+  public Evaluation on(Table table, String labelColumn) {
+    if (!table.hasColumn(labelColumn)) {
+      throw new AssertionFailedError(
+          "the table has no label column '" + labelColumn + "'; columns: " + table.columnNames());
+    }
+    List<Map<String, Object>> inputs = new ArrayList<>(table.rowCount());
+    List<Object> labels = new ArrayList<>(table.rowCount());
+    for (int r = 0; r < table.rowCount(); r++) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (String c : table.columnNames()) {
+        if (!c.equals(labelColumn)) {
+          row.put(c, table.value(r, c));
+        }
+      }
+      inputs.add(row);
+      labels.add(table.value(r, labelColumn));
+    }
+    List<?> outputs;
+    try {
+      outputs = predictor.predict(inputs);
+    } catch (Exception e) {
+      throw new AssertionFailedError("the model failed to predict: " + e, e);
+    }
+    if (outputs == null || outputs.size() != inputs.size()) {
+      throw new AssertionFailedError(
+          "the model answered "
+              + (outputs == null ? "null" : outputs.size() + " predictions")
+              + " for "
+              + inputs.size()
+              + " rows");
+    }
+    List<Object> predictions = new ArrayList<>(outputs.size());
+    for (Object o : outputs) {
+      predictions.add(o instanceof Map ? ((Map<?, ?>) o).get("prediction") : o);
+    }
+    return new Evaluation(labels, predictions);
+  }
+
+  /** Predictions next to labels, with bounds on their agreement. */
+  public static final class Evaluation {
+    private final List<Object> labels;
+    private final List<Object> predictions;
+
+    Evaluation(List<Object> labels, List<Object> predictions) {
+      this.labels = labels;
+      this.predictions = predictions;
+    }
+
+    /** Share of rows whose prediction equals the label (numbers compared by value). */
+    public double accuracy() {
+      int right = 0;
+      for (int i = 0; i < labels.size(); i++) {
+        if (same(labels.get(i), predictions.get(i))) {
+          right++;
+        }
+      }
+      return labels.isEmpty() ? Double.NaN : (double) right / labels.size();
+    }
+
+    /** Root mean squared error of numeric predictions. */
+    public double rmse() {
+      double sum = 0;
+      for (int i = 0; i < labels.size(); i++) {
+        double d = number(predictions.get(i), i) - number(labels.get(i), i);
+        sum += d * d;
+      }
+      return Math.sqrt(sum / labels.size());
+    }
+
+    /** Mean absolute error of numeric predictions. */
+    public double mae() {
+      double sum = 0;
+      for (int i = 0; i < labels.size(); i++) {
+        sum += Math.abs(number(predictions.get(i), i) - number(labels.get(i), i));
+      }
+      return sum / labels.size();
+    }
+
+    /** Accuracy is at least {@code min}. */
+    public Evaluation hasAccuracyAtLeast(double min) {
+      double a = accuracy();
+      if (!(a >= min)) {
+        throw new AssertionFailedError(
+            String.format(
+                Locale.ROOT,
+                "accuracy is %.4f (%d of %d rows right), expected at least %.4f",
+                a,
+                Math.round(a * labels.size()),
+                labels.size(),
+                min));
+      }
+      return this;
+    }
+
+    /** RMSE is at most {@code max}. */
+    public Evaluation hasRmseAtMost(double max) {
+      double e = rmse();
+      if (!(e <= max)) {
+        throw new AssertionFailedError(
+            String.format(
+                Locale.ROOT,
+                "RMSE is %.6g over %d rows, expected at most %.6g",
+                e,
+                labels.size(),
+                max));
+      }
+      return this;
+    }
+
+    /** MAE is at most {@code max}. */
+    public Evaluation hasMaeAtMost(double max) {
+      double e = mae();
+      if (!(e <= max)) {
+        throw new AssertionFailedError(
+            String.format(
+                Locale.ROOT,
+                "MAE is %.6g over %d rows, expected at most %.6g",
+                e,
+                labels.size(),
+                max));
+      }
+      return this;
+    }
+
+    private static boolean same(Object label, Object prediction) {
+      if (label instanceof Number && prediction instanceof Number) {
+        return ((Number) label).doubleValue() == ((Number) prediction).doubleValue();
+      }
+      if (label instanceof Boolean && prediction instanceof Number) {
+        return ((Boolean) label ? 1.0 : 0.0) == ((Number) prediction).doubleValue();
+      }
+      return label != null
+          && prediction != null
+          && String.valueOf(label).equals(String.valueOf(prediction));
+    }
+
+    private static double number(Object o, int row) {
+      if (o instanceof Number) {
+        return ((Number) o).doubleValue();
+      }
+      if (o instanceof Boolean) {
+        return (Boolean) o ? 1 : 0;
+      }
+      throw new AssertionFailedError("row " + row + ": '" + o + "' is not a number");
+    }
+  }
+}
