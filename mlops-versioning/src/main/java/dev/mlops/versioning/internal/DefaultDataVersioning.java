@@ -466,7 +466,9 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   private void materialize(String oid, boolean legacy, Path target, List<StateTable.Row> rows) {
     Path obj = cache.locate(oid, legacy).orElseThrow(() -> ObjectStore.missing(oid));
     try {
-      Files.createDirectories(target.getParent());
+      if (!Files.isDirectory(target.getParent())) {
+        Files.createDirectories(target.getParent());
+      }
       for (LinkType type : linkTypes) {
         Path tmp = AtomicFiles.tempSibling(target);
         try {

@@ -102,7 +102,9 @@ public final class FileDataRemote implements DataRemote {
     Path target = resolve(key);
     Path tmp = AtomicFiles.tempSibling(target);
     try {
-      Files.createDirectories(target.getParent());
+      if (!Files.isDirectory(target.getParent())) {
+        Files.createDirectories(target.getParent());
+      }
       boolean queued = false;
       try {
         AtomicFiles.copyToTemp(content, tmp, false);

@@ -19,6 +19,9 @@ public final class Hashing {
   private static final ThreadLocal<ByteBuffer> BUFFERS =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
+  private static final ThreadLocal<byte[]> COPY_BUFFERS =
+      ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
   private Hashing() {}
 
   /** A fresh MD5 digest. */
@@ -146,7 +149,7 @@ public final class Hashing {
   /** Copies {@code in} to {@code out} and returns the MD5 of what was copied. */
   public static String copyHashing(InputStream in, OutputStream out) throws IOException {
     MessageDigest md = md5();
-    byte[] buf = new byte[64 * 1024];
+    byte[] buf = COPY_BUFFERS.get();
     int n;
     while ((n = in.read(buf)) > 0) {
       md.update(buf, 0, n);

@@ -29,6 +29,7 @@ public final class ObjectStore {
 
   private final Path root;
   private final boolean fsync;
+  private final Set<Path> madeDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public ObjectStore(Path root, boolean fsync) {
     this.root = root;
@@ -102,10 +103,21 @@ public final class ObjectStore {
         new java.util.concurrent.ConcurrentLinkedQueue<>();
   }
 
+  /** Creates a folder of the store once per instance (it is never removed while in use). */
+  private void ensureDir(Path dir) throws IOException {
+    if (!madeDirs.contains(dir)) {
+      Files.createDirectories(dir);
+      madeDirs.add(dir);
+    }
+  }
+
   /** Copies a file into a temp object and queues it; returns its MD5. */
   public String insertDeferred(Path file, Pending pending) throws IOException {
     Path dir = root.resolve("files").resolve("md5");
-    Files.createDirectories(dir);
+    if (!madeDirs.contains(dir) || !Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      madeDirs.add(dir);
+    }
     Path tmp = AtomicFiles.tempSibling(dir.resolve("obj"));
     boolean queued = false;
     try (InputStream in = Files.newInputStream(file)) {
@@ -128,7 +140,10 @@ public final class ObjectStore {
       String oid, boolean legacy, InputStream in, String source, Pending pending)
       throws IOException {
     Path target = legacy ? legacyPath(oid) : path(oid);
-    Files.createDirectories(target.getParent());
+    if (!madeDirs.contains(target.getParent()) || !Files.isDirectory(target.getParent())) {
+      Files.createDirectories(target.getParent());
+      madeDirs.add(target.getParent());
+    }
     Path tmp = AtomicFiles.tempSibling(target);
     boolean queued = false;
     try {
@@ -161,9 +176,15 @@ public final class ObjectStore {
           Files.deleteIfExists(m[0]);
           continue;
         }
-        Files.createDirectories(m[1].getParent());
+        ensureDir(m[1].getParent());
         setReadOnly(m[0]);
-        AtomicFiles.move(m[0], m[1]);
+        try {
+          AtomicFiles.move(m[0], m[1]);
+        } catch (java.nio.file.NoSuchFileException e) {
+          // the folder was removed behind our back: make it again
+          Files.createDirectories(m[1].getParent());
+          AtomicFiles.move(m[0], m[1]);
+        }
       }
     } finally {
       for (Path t : temps) {
