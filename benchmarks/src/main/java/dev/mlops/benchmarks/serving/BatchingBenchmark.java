@@ -113,26 +113,26 @@ public final class BatchingBenchmark {
                 () -> {
                   int n = 0;
                   try {
-                  while (!stop.get()) {
-                    long t0 = System.nanoTime();
-                    int y;
-                    try {
-                      y = ep.predict(new In(caller));
-                    } catch (OverloadedException e) {
-                      // refused (overload or latency budget): counted, and the caller goes on
-                      if (measuring.get()) {
-                        refused.incrementAndGet();
+                    while (!stop.get()) {
+                      long t0 = System.nanoTime();
+                      int y;
+                      try {
+                        y = ep.predict(new In(caller));
+                      } catch (OverloadedException e) {
+                        // refused (overload or latency budget): counted, and the caller goes on
+                        if (measuring.get()) {
+                          refused.incrementAndGet();
+                        }
+                        continue;
                       }
-                      continue;
+                      long took = System.nanoTime() - t0;
+                      if (y != caller + 1) {
+                        throw new IllegalStateException("wrong answer");
+                      }
+                      if (measuring.get() && n < lat[caller].length) {
+                        lat[caller][n++] = took;
+                      }
                     }
-                    long took = System.nanoTime() - t0;
-                    if (y != caller + 1) {
-                      throw new IllegalStateException("wrong answer");
-                    }
-                    if (measuring.get() && n < lat[caller].length) {
-                      lat[caller][n++] = took;
-                    }
-                  }
                   } finally {
                     counts[caller] = n;
                     done.countDown();
