@@ -76,8 +76,7 @@ class ReadmeSnippetsTest {
     List<JavaFileObject> sources = new ArrayList<>();
     for (int i = 0; i < blocks.size(); i++) {
       String block = blocks.get(i);
-      Matcher named =
-          Pattern.compile("(?m)^(?:public )?(?:final )?(?:class|record) (\\w+)").matcher(block);
+      Matcher named = Pattern.compile("(?m)^(?:public )?(?:final )?class (\\w+)").matcher(block);
       String code;
       String name;
       if (named.find()) {
