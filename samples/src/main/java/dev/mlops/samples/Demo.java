@@ -183,11 +183,13 @@ public final class Demo {
               c ->
                   out.printf(
                       Locale.ROOT,
-                      "  %-16s %-14s statistic %.4f  p %.4g  %s%n",
+                      "  %-16s %-14s statistic %.4f  p %-8s %s%n",
                       c.column(),
                       c.method(),
                       c.statistic(),
-                      c.pValue(),
+                      Double.isNaN(c.pValue())
+                          ? "-"
+                          : String.format(Locale.ROOT, "%.4g", c.pValue()),
                       c.drifted() ? "DRIFT" : "ok"));
 
       step(7, "summary");

@@ -273,6 +273,18 @@ final class Dispatcher<I, O> {
         retryAfter());
   }
 
+  private DeadlineExceededException budgetExceeded(long budgetNanos) {
+    metrics.rejected();
+    return new DeadlineExceededException(
+        "endpoint "
+            + label
+            + " shed a request: its predicted completion exceeds the adaptive batching latency"
+            + " budget of "
+            + Duration.ofNanos(budgetNanos).toMillis()
+            + " ms",
+        retryAfter());
+  }
+
   private Duration retryAfter() {
     long perBatch = Math.max(cost.predict(settings.maxBatchSize()), 1_000_000);
     long batches = 1L + queueDepthUnlocked() / Math.max(1, settings.maxBatchSize());
@@ -386,8 +398,7 @@ final class Dispatcher<I, O> {
       // shed: the oldest cannot finish within the budget even if dispatched now
       while (n > 1 && (now - queue.peekFirst().enqueued) + a * n + b > budget) {
         Job<I, O> shed = queue.pollFirst();
-        shed.future.completeExceptionally(
-            deadline("its predicted completion exceeds the adaptive batching latency budget"));
+        shed.future.completeExceptionally(budgetExceeded(budget));
         n--;
       }
       oldest = queue.peekFirst();
