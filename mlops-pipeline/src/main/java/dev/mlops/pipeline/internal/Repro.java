@@ -90,20 +90,20 @@ final class Repro {
       return p.topologicalOrder();
     }
     Set<String> chosen = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>();
+    Deque<String> pending = new ArrayDeque<>();
     for (String t : o.targets()) {
       if (!p.stages().containsKey(t)) {
         throw new InvalidInputException(
             "targets", t, "a stage of pipeline " + p.name() + ": " + p.stages().keySet());
       }
-      todo.add(t);
+      pending.add(t);
     }
-    while (!todo.isEmpty()) {
-      String s = todo.poll();
+    while (!pending.isEmpty()) {
+      String s = pending.poll();
       if (!chosen.add(s) || o.singleItem()) {
         continue;
       }
-      todo.addAll(o.downstream() ? p.downstream(s) : p.upstream(s));
+      pending.addAll(o.downstream() ? p.downstream(s) : p.upstream(s));
     }
     List<String> out = new ArrayList<>();
     for (String s : p.topologicalOrder()) {
@@ -273,11 +273,11 @@ final class Repro {
 
   private Set<String> transitiveDownstream(String stage, Set<String> inSelection) {
     Set<String> out = new LinkedHashSet<>();
-    Deque<String> todo = new ArrayDeque<>(pipeline.downstream(stage));
-    while (!todo.isEmpty()) {
-      String s = todo.poll();
+    Deque<String> pending = new ArrayDeque<>(pipeline.downstream(stage));
+    while (!pending.isEmpty()) {
+      String s = pending.poll();
       if (inSelection.contains(s) && out.add(s)) {
-        todo.addAll(pipeline.downstream(s));
+        pending.addAll(pipeline.downstream(s));
       }
     }
     return out;

@@ -910,14 +910,14 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
           }
         }
         List<Runnable> tasks = new ArrayList<>();
-        List<Manifest.Entry> todo = new ArrayList<>();
+        List<Manifest.Entry> pending = new ArrayList<>();
         for (Manifest.Entry e : manifest.entries()) {
           if (!e.md5().equals(current.get(e.relpath()))) {
-            todo.add(e);
+            pending.add(e);
           }
         }
-        for (int i = 0; i < todo.size(); i += BATCH) {
-          List<Manifest.Entry> batch = todo.subList(i, Math.min(todo.size(), i + BATCH));
+        for (int i = 0; i < pending.size(); i += BATCH) {
+          List<Manifest.Entry> batch = pending.subList(i, Math.min(pending.size(), i + BATCH));
           tasks.add(
               () -> {
                 List<StateTable.Row> rows = new ArrayList<>();
