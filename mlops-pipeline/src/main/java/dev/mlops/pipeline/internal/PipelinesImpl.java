@@ -233,20 +233,41 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
     }
   }
 
-  /** Stops every schedule and cancels running repros (waiting up to 10 s for them to end). */
+  /**
+   * Stops every schedule and cancels running repros, waiting up to 10 s for them and for a
+   * schedule tick in progress to end, so no schedule counts a run after close returns.
+   */
   @Override
   public void close() {
     closed = true;
     schedules.forEach(ScheduleHandle::close);
+    ScheduledExecutorService s;
+    synchronized (schedulerLock) {
+      s = scheduler;
+      if (s != null) {
+        s.shutdown(); // no new ticks; a tick in progress finishes below
+      }
+    }
     for (Execution e : executions) {
       e.cancel();
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     for (Execution e : executions) {
-      e.await(Duration.ofSeconds(10));
+      try {
+        e.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      } catch (RuntimeException failed) {
+        log.debug("repro ended with a failure while closing", failed);
+      }
     }
-    synchronized (schedulerLock) {
-      if (scheduler != null) {
-        scheduler.shutdownNow();
+    if (s != null) {
+      try {
+        if (!s.awaitTermination(
+            Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          s.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        s.shutdownNow();
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -359,7 +380,11 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
       }
       ZonedDateTime now = ZonedDateTime.now(java.time.ZoneId.systemDefault());
       long delay = Duration.between(now, schedule.next(now)).toMillis();
-      next.set(scheduler().schedule(this::tick, Math.max(0, delay), TimeUnit.MILLISECONDS));
+      try {
+        next.set(scheduler().schedule(this::tick, Math.max(0, delay), TimeUnit.MILLISECONDS));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        stopped = true; // the module is closing
+      }
     }
 
     private void tick() {
