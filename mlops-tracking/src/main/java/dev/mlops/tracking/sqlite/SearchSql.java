@@ -11,93 +11,206 @@ import dev.mlops.tracking.filter.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Compiles a parsed filter and order into one parameterized SQL query over {@code runs r}. Only
- * whitelisted column names and fixed SQL text are concatenated; every key and value is a bound
- * parameter. Not thread-safe (one per query).
+ * Compiles a parsed search into parameterized SQL over the search tables of migration 3 ({@code
+ * search_runs s}, probed by the integer run key {@code rk}). Only whitelisted column names and
+ * fixed SQL text are concatenated; every key and value is a bound parameter. Immutable once built;
+ * each method returns a new {@link Query}.
+ *
+ * <p>Two plans give the same rows in the same order:
+ *
+ * <ul>
+ *   <li>{@link #filterDriven()}: the most selective-looking clause on params, tags, metrics or
+ *       datasets gives the candidate runs through its {@code (key, value)} index; the other clauses
+ *       are probed per candidate through primary keys; the matches are sorted.
+ *   <li>{@link #orderWalk}: when the first order key is a metric, param or tag, its {@code (key,
+ *       value)} index is walked in order and each entry probed against the filter, so a top-k
+ *       search stops after k matches instead of sorting every match. It only sees runs that have a
+ *       value for that key (the NULLS LAST group is the other plan's job), and it is bounded to the
+ *       entries up to a given value; the caller uses its answer only when it fills the page.
+ * </ul>
  */
 final class SearchSql {
+  /** A SQL text and its bound parameters. */
+  record Query(String sql, List<Object> args) {
+    Query {
+      args = List.copyOf(args);
+    }
+  }
+
   private static final Map<String, String> COLUMNS =
       Map.of(
-          "run_id", "r.run_id",
-          "run_name", "r.name",
-          "status", "r.status",
-          "user_id", "r.user_id",
-          "artifact_uri", "r.artifact_uri",
-          "start_time", "r.start_time",
-          "end_time", "r.end_time");
+          "run_id", "s.run_id",
+          "run_name", "s.name",
+          "status", "s.status",
+          "user_id", "s.user_id",
+          "artifact_uri", "s.artifact_uri",
+          "start_time", "s.start_time",
+          "end_time", "s.end_time");
 
-  private final List<Object> selectArgs = new ArrayList<>();
-  private final List<Object> whereArgs = new ArrayList<>();
-  private final StringBuilder select = new StringBuilder("SELECT r.run_id");
-  private final List<Object> fromArgs = new ArrayList<>();
-  private final StringBuilder where = new StringBuilder();
-  private final StringBuilder order = new StringBuilder();
-  private String from = " FROM runs r";
-
-  /** The SQL selecting matching run ids in order, with LIMIT ? OFFSET ? at the end. */
-  String sql() {
-    return select
-        + from
-        + " WHERE 1 = 1"
-        + where
-        + " ORDER BY "
-        + order
-        + "r.start_time DESC, r.run_id ASC LIMIT ? OFFSET ?";
-  }
-
-  /** The bound parameters, in order, without limit and offset. */
-  List<Object> args() {
-    List<Object> all = new ArrayList<>(selectArgs);
-    all.addAll(fromArgs);
-    all.addAll(whereArgs);
-    return all;
-  }
-
-  void experiments(List<Long> ids) {
-    where.append(" AND r.experiment_id IN (").append(placeholders(ids.size())).append(')');
-    whereArgs.addAll(ids);
-  }
-
-  void lifecycle(String stage) {
-    where.append(" AND r.lifecycle_stage = ?");
-    whereArgs.add(stage);
-  }
+  private final List<Long> experiments;
+  private final String lifecycle;
+  private final List<Comparison> clauses;
+  private final List<OrderKey> order;
+  private final int driverIndex;
 
   /**
-   * Adds the filter. The most selective-looking clause on params, tags, metrics or datasets drives
-   * the query (its index gives the candidate runs); the others are probed per candidate through
-   * their primary keys, so a search never scans every run of a large experiment.
+   * @param experiments the experiment ids to search (empty: all)
+   * @param lifecycle the lifecycle stage runs must be in, or null for any
    */
-  void filter(Filter filter) {
-    List<Comparison> clauses = filter.clauses();
-    int driverIndex = -1;
+  SearchSql(List<Long> experiments, String lifecycle, Filter filter, List<OrderKey> order) {
+    this.experiments = List.copyOf(experiments);
+    this.lifecycle = lifecycle;
+    this.clauses = List.copyOf(filter.clauses());
+    this.order = List.copyOf(order);
+    int driver = -1;
     for (int i = 0; i < clauses.size(); i++) {
       Comparison c = clauses.get(i);
       if (c.identifier().type() != EntityType.ATTRIBUTE
-          && (driverIndex < 0 || rank(c) < rank(clauses.get(driverIndex)))) {
-        driverIndex = i;
+          && (driver < 0 || rank(c) < rank(clauses.get(driver)))) {
+        driver = i;
       }
     }
+    this.driverIndex = driver;
+  }
+
+  // ------------------------------------------------------------------ plans
+
+  /**
+   * The run ids matching the search in order, driven by the most selective clause; ends with {@code
+   * LIMIT ? OFFSET ?} (not in the args).
+   */
+  Query filterDriven() {
+    Builder b = new Builder();
+    b.sql.append("SELECT s.run_id");
+    appendOrderColumns(b, 0);
+    String rk = "s.rk";
     if (driverIndex >= 0) {
-      Comparison driver = clauses.get(driverIndex);
-      StringBuilder saved = new StringBuilder(where);
-      List<Object> savedArgs = new ArrayList<>(whereArgs);
-      where.setLength(0);
-      whereArgs.clear();
-      candidates(driver);
-      from = " FROM (" + where + ") cand JOIN runs r ON r.run_id = cand.run_id";
-      fromArgs.addAll(whereArgs);
-      where.setLength(0);
-      where.append(saved);
-      whereArgs.clear();
-      whereArgs.addAll(savedArgs);
+      Builder cand = new Builder();
+      candidates(cand, clauses.get(driverIndex));
+      rk = "cand.rk";
+      // CROSS JOIN fixes the loop order: the driver outside (SQLite would otherwise be free to
+      // start from search_runs' experiment index and probe the driver per run)
+      b.sql
+          .append(" FROM (")
+          .append(cand.sql)
+          .append(") cand CROSS JOIN search_runs s ON s.rk = cand.rk");
+      b.args.addAll(cand.args);
+    } else {
+      b.sql.append(" FROM search_runs s");
+    }
+    b.sql.append(" WHERE 1 = 1");
+    appendConditions(b, rk, driverIndex, driverIndex >= 0);
+    b.sql.append(" ORDER BY ");
+    for (int i = 0; i < order.size(); i++) {
+      b.sql
+          .append('o')
+          .append(i)
+          .append(order.get(i).ascending() ? " ASC" : " DESC")
+          .append(" NULLS LAST, ");
+    }
+    b.sql.append("s.start_time DESC, s.run_id ASC LIMIT ? OFFSET ?");
+    return b.build();
+  }
+
+  /** Whether {@link #orderWalk} applies: the first order key is a metric, param or tag. */
+  boolean walkable() {
+    return !order.isEmpty() && table(order.get(0).identifier()).isPresent();
+  }
+
+  /** Whether a clause other than on attributes drives {@link #filterDriven()}. */
+  boolean hasDriver() {
+    return driverIndex >= 0;
+  }
+
+  /** Counts the driving clause's candidate runs, stopping at {@code cap}. */
+  Query countDriver(int cap) {
+    Builder b = new Builder();
+    b.sql.append("SELECT count(*) FROM (");
+    candidates(b, clauses.get(driverIndex));
+    b.sql.append(" LIMIT ?)");
+    b.args.add(cap);
+    return b.build();
+  }
+
+  /**
+   * The value of the first order key's {@code n}-th entry (1-based) in walk order, among all runs:
+   * the bound of a walk over at most {@code n} index entries. No row when there are fewer.
+   */
+  Query walkBound(int n) {
+    OrderKey first = order.get(0);
+    Builder b = new Builder();
+    b.sql
+        .append("SELECT value FROM ")
+        .append(table(first.identifier()).orElseThrow())
+        .append(" WHERE key = ? AND value IS NOT NULL ORDER BY value")
+        .append(first.ascending() ? " ASC" : " DESC")
+        .append(" LIMIT 1 OFFSET ?");
+    b.args.add(first.identifier().key());
+    b.args.add(n - 1);
+    return b.build();
+  }
+
+  /**
+   * The run ids with a value for the first order key, up to {@code bound} (inclusive) in walk order
+   * when present, that match the search, in the search's order; ends with {@code LIMIT ? OFFSET ?}.
+   * Its rows are the search's first rows as long as it returns as many as asked for.
+   */
+  Query orderWalk(Optional<Object> bound) {
+    OrderKey first = order.get(0);
+    Builder b = new Builder();
+    b.sql.append("SELECT s.run_id");
+    appendOrderColumns(b, 1);
+    b.sql
+        .append(" FROM ")
+        .append(table(first.identifier()).orElseThrow())
+        .append(" w CROSS JOIN search_runs s ON s.rk = w.rk")
+        .append(" WHERE w.key = ? AND w.value IS NOT NULL");
+    b.args.add(first.identifier().key());
+    if (bound.isPresent()) {
+      b.sql.append(first.ascending() ? " AND w.value <= ?" : " AND w.value >= ?");
+      b.args.add(bound.get());
+    }
+    appendConditions(b, "w.rk", -1, true);
+    b.sql.append(" ORDER BY w.value").append(first.ascending() ? " ASC, " : " DESC, ");
+    for (int i = 1; i < order.size(); i++) {
+      b.sql
+          .append('o')
+          .append(i)
+          .append(order.get(i).ascending() ? " ASC" : " DESC")
+          .append(" NULLS LAST, ");
+    }
+    b.sql.append("s.start_time DESC, s.run_id ASC LIMIT ? OFFSET ?");
+    return b.build();
+  }
+
+  // ------------------------------------------------------------------ pieces
+
+  /**
+   * Experiments, lifecycle and every clause but {@code skip}, probed by the run key {@code rk}.
+   * When {@code driven}, the experiment index is kept out of the plan (unary {@code +}).
+   */
+  private void appendConditions(Builder b, String rk, int skip, boolean driven) {
+    String s = driven ? "+s." : "s.";
+    if (!experiments.isEmpty()) {
+      b.sql
+          .append(" AND ")
+          .append(s)
+          .append("experiment_id IN (")
+          .append(placeholders(experiments.size()))
+          .append(')');
+      b.args.addAll(experiments);
+    }
+    if (lifecycle != null) {
+      b.sql.append(" AND ").append(s).append("lifecycle_stage = ?");
+      b.args.add(lifecycle);
     }
     for (int i = 0; i < clauses.size(); i++) {
-      if (i != driverIndex) {
-        where.append(" AND ");
-        clause(clauses.get(i));
+      if (i != skip) {
+        b.sql.append(" AND ");
+        clause(b, clauses.get(i), rk);
       }
     }
   }
@@ -118,130 +231,148 @@ final class SearchSql {
     return metric && op != Operator.NE ? 3 : 4;
   }
 
-  /** The run ids matching a clause on params, tags, metrics or datasets (no duplicates). */
-  private void candidates(Comparison c) {
+  private static Optional<String> table(Identifier id) {
+    switch (id.type()) {
+      case METRIC:
+        return Optional.of("search_metrics");
+      case PARAM:
+        return Optional.of("search_params");
+      case TAG:
+        return Optional.of("search_tags");
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** The run keys matching a clause on params, tags, metrics or datasets (no duplicates). */
+  private static void candidates(Builder b, Comparison c) {
     Identifier id = c.identifier();
     switch (id.type()) {
       case METRIC:
-        where.append("SELECT run_id FROM latest_metrics WHERE key = ? AND kind <> 1 AND value ");
-        whereArgs.add(id.key());
-        where.append(c.operator().text()).append(" ?");
-        whereArgs.add(((Value.Numeric) c.value()).asDouble());
+        // NaN is NULL in search_metrics: no comparison matches it
+        b.sql.append("SELECT rk FROM search_metrics WHERE key = ? AND value ");
+        b.args.add(id.key());
+        b.sql.append(c.operator().text()).append(" ?");
+        b.args.add(((Value.Numeric) c.value()).asDouble());
         return;
       case PARAM:
       case TAG:
-        where
-            .append("SELECT run_id FROM ")
-            .append(id.type() == EntityType.PARAM ? "params" : "tags")
+        b.sql
+            .append("SELECT rk FROM ")
+            .append(table(id).orElseThrow())
             .append(" WHERE key = ? AND ");
-        whereArgs.add(id.key());
-        textCondition("value", c);
+        b.args.add(id.key());
+        textCondition(b, "value", c);
         return;
       case DATASET:
       default:
-        where.append("SELECT DISTINCT run_id FROM run_inputs WHERE ");
-        textCondition(id.key().equals("name") ? "path" : "md5", c);
+        b.sql.append(
+            "SELECT DISTINCT d.rk FROM run_inputs i JOIN search_runs d ON d.run_id = i.run_id"
+                + " WHERE ");
+        textCondition(b, id.key().equals("name") ? "i.path" : "i.md5", c);
     }
   }
 
-  void orderBy(List<OrderKey> keys) {
-    int i = 0;
-    for (OrderKey k : keys) {
-      String alias = "o" + i++;
-      select.append(", ").append(orderExpression(k.identifier())).append(" AS ").append(alias);
-      order.append(alias).append(k.ascending() ? " ASC" : " DESC").append(" NULLS LAST, ");
+  /** Adds {@code , <expr> AS o<i>} for the order keys from {@code from} on. */
+  private void appendOrderColumns(Builder b, int from) {
+    for (int i = from; i < order.size(); i++) {
+      b.sql
+          .append(", ")
+          .append(orderExpression(b, order.get(i).identifier()))
+          .append(" AS o")
+          .append(i);
     }
   }
 
-  private String orderExpression(Identifier id) {
-    switch (id.type()) {
-      case METRIC:
-        selectArgs.add(id.key());
-        return "(SELECT CASE WHEN lm.kind = 1 THEN NULL ELSE lm.value END FROM latest_metrics lm"
-            + " WHERE lm.run_id = r.run_id AND lm.key = ?)";
-      case PARAM:
-        selectArgs.add(id.key());
-        return "(SELECT p.value FROM params p WHERE p.run_id = r.run_id AND p.key = ?)";
-      case TAG:
-        selectArgs.add(id.key());
-        return "(SELECT t.value FROM tags t WHERE t.run_id = r.run_id AND t.key = ?)";
-      case ATTRIBUTE:
-        return COLUMNS.get(id.key());
-      default:
-        throw new IllegalArgumentException("cannot order by " + id);
+  private static String orderExpression(Builder b, Identifier id) {
+    Optional<String> table = table(id);
+    if (table.isPresent()) {
+      b.args.add(id.key());
+      return "(SELECT x.value FROM " + table.get() + " x WHERE x.rk = s.rk AND x.key = ?)";
     }
+    if (id.type() == EntityType.ATTRIBUTE) {
+      return COLUMNS.get(id.key());
+    }
+    throw new IllegalArgumentException("cannot order by " + id);
   }
 
-  private void clause(Comparison c) {
+  /**
+   * One clause as a condition on the run {@code rk}. Probes of params, tags and metrics compare
+   * {@code +x.value}: the unary plus keeps SQLite (3.50+ turns EXISTS into joins) from answering a
+   * probe with a range scan of the {@code (key, value)} index instead of one primary-key lookup.
+   */
+  private static void clause(Builder b, Comparison c, String rk) {
     Identifier id = c.identifier();
     switch (id.type()) {
       case METRIC:
-        where.append(
-            "EXISTS (SELECT 1 FROM latest_metrics x WHERE x.run_id = r.run_id AND x.key = ?"
-                + " AND x.kind <> 1 AND x.value ");
-        whereArgs.add(id.key());
-        where.append(c.operator().text()).append(" ?)");
-        whereArgs.add(((Value.Numeric) c.value()).asDouble());
+        b.sql
+            .append("EXISTS (SELECT 1 FROM search_metrics x WHERE x.rk = ")
+            .append(rk)
+            .append(" AND x.key = ? AND +x.value ");
+        b.args.add(id.key());
+        b.sql.append(c.operator().text()).append(" ?)");
+        b.args.add(((Value.Numeric) c.value()).asDouble());
         return;
       case PARAM:
       case TAG:
-        String table = id.type() == EntityType.PARAM ? "params" : "tags";
-        where
+        b.sql
             .append("EXISTS (SELECT 1 FROM ")
-            .append(table)
-            .append(" x WHERE x.run_id = r.run_id AND x.key = ? AND ");
-        whereArgs.add(id.key());
-        textCondition("x.value", c);
-        where.append(')');
+            .append(table(id).orElseThrow())
+            .append(" x WHERE x.rk = ")
+            .append(rk)
+            .append(" AND x.key = ? AND ");
+        b.args.add(id.key());
+        textCondition(b, "+x.value", c);
+        b.sql.append(')');
         return;
       case DATASET:
         String column = id.key().equals("name") ? "path" : "md5";
-        where.append("r.run_id IN (SELECT run_id FROM run_inputs WHERE ");
-        textCondition(column, c);
-        where.append(')');
+        b.sql.append("s.run_id IN (SELECT run_id FROM run_inputs WHERE ");
+        textCondition(b, column, c);
+        b.sql.append(')');
         return;
       case ATTRIBUTE:
       default:
         String col = COLUMNS.get(id.key());
         if (FilterParser.NUMERIC_ATTRIBUTES.contains(id.key())) {
-          where.append(col).append(' ').append(c.operator().text()).append(" ?");
-          whereArgs.add(Long.parseLong(((Value.Numeric) c.value()).text().replace("+", "")));
+          b.sql.append(col).append(' ').append(c.operator().text()).append(" ?");
+          b.args.add(Long.parseLong(((Value.Numeric) c.value()).text().replace("+", "")));
         } else {
-          textCondition(col, c);
+          textCondition(b, col, c);
         }
     }
   }
 
-  private void textCondition(String column, Comparison c) {
+  private static void textCondition(Builder b, String column, Comparison c) {
     Operator op = c.operator();
     if (op == Operator.IN || op == Operator.NOT_IN) {
       List<String> values = ((Value.TextList) c.value()).values();
-      where
+      b.sql
           .append(column)
           .append(op == Operator.IN ? " IN (" : " NOT IN (")
           .append(placeholders(values.size()))
           .append(')');
-      whereArgs.addAll(values);
+      b.args.addAll(values);
       return;
     }
     String value = ((Value.Text) c.value()).value();
     switch (op) {
       case EQ:
-        where.append(column).append(" = ?");
-        whereArgs.add(value);
+        b.sql.append(column).append(" = ?");
+        b.args.add(value);
         return;
       case NE:
-        where.append(column).append(" != ?");
-        whereArgs.add(value);
+        b.sql.append(column).append(" != ?");
+        b.args.add(value);
         return;
       case LIKE:
         // SQLite's LIKE ignores ASCII case; MLflow's LIKE does not: use GLOB, which is exact
-        where.append(column).append(" GLOB ?");
-        whereArgs.add(likeToGlob(value));
+        b.sql.append(column).append(" GLOB ?");
+        b.args.add(likeToGlob(value));
         return;
       case ILIKE:
-        where.append("lower(").append(column).append(") LIKE lower(?) ESCAPE '\\'");
-        whereArgs.add(likeWithEscapes(value));
+        b.sql.append("lower(").append(column).append(") LIKE lower(?) ESCAPE '\\'");
+        b.args.add(likeWithEscapes(value));
         return;
       default:
         throw new IllegalArgumentException("operator " + op + " on text");
@@ -287,5 +418,15 @@ final class SearchSql {
       sb.append(i == 0 ? "?" : ", ?");
     }
     return sb.toString();
+  }
+
+  /** SQL text and its arguments, appended in step. */
+  private static final class Builder {
+    final StringBuilder sql = new StringBuilder();
+    final List<Object> args = new ArrayList<>();
+
+    Query build() {
+      return new Query(sql.toString(), args);
+    }
   }
 }

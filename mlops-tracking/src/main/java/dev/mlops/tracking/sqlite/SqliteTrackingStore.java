@@ -27,6 +27,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +53,13 @@ public final class SqliteTrackingStore implements TrackingStore {
   private static final int KIND_NAN = 1;
   private static final int KIND_NEGATIVE_ZERO = 2;
   private static final int IN_CHUNK = 500;
+  // a search walks at most max(MIN_WALK, WALK_FACTOR * (offset + limit)) entries of its order index
+  private static final int MIN_WALK = 3000;
+  private static final int WALK_FACTOR = 30;
+  private static final int MAX_WALK = 250_000;
+  // a search probes runs at random across the search tables: with SQLite's default 2 MB page
+  // cache most probes would re-read their page from the OS. Bounded, per pooled read connection.
+  private static final String SEARCH_CACHE = "PRAGMA cache_size = -32768";
   private static final int ROWS_PER_INSERT = 50;
   private static final String MULTI_ROW_INSERT = multiRowInsert(ROWS_PER_INSERT);
   private static final Pattern TOKEN =
@@ -761,31 +769,24 @@ public final class SqliteTrackingStore implements TrackingStore {
     long offset = query.pageToken().map(t -> decodeToken(t, fingerprint)).orElse(0L);
     return db.read(
         c -> {
-          SearchSql sql = new SearchSql();
+          if (db.isSqlite()) {
+            try (Statement s = c.createStatement()) {
+              s.execute(SEARCH_CACHE);
+            }
+          }
+          List<Long> experimentIds = List.of();
           if (!query.experiments().isEmpty()) {
-            List<Long> ids = experimentIds(c, query.experiments(), query.view());
-            if (ids.isEmpty()) {
+            experimentIds = experimentIds(c, query.experiments(), query.view());
+            if (experimentIds.isEmpty()) {
               return Page.of(List.of(), null);
             }
-            sql.experiments(ids);
           }
-          if (query.view() != RunView.ALL) {
-            sql.lifecycle(query.view() == RunView.ACTIVE_ONLY ? ACTIVE : DELETED);
-          }
-          sql.filter(filter);
-          sql.orderBy(order);
-          List<String> ids = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-            List<Object> args = sql.args();
-            bind(ps, args, 1);
-            ps.setInt(args.size() + 1, query.limit() + 1);
-            ps.setLong(args.size() + 2, offset);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                ids.add(rs.getString(1));
-              }
-            }
-          }
+          String stage =
+              query.view() == RunView.ALL
+                  ? null
+                  : query.view() == RunView.ACTIVE_ONLY ? ACTIVE : DELETED;
+          SearchSql sql = new SearchSql(experimentIds, stage, filter, order);
+          List<String> ids = search(c, sql, query.limit() + 1, offset);
           String next = null;
           if (ids.size() > query.limit()) {
             ids = ids.subList(0, query.limit());
@@ -804,6 +805,63 @@ public final class SqliteTrackingStore implements TrackingStore {
           }
           return Page.of(runs, next);
         });
+  }
+
+  /**
+   * The ids of the {@code want} runs from {@code offset} on. Walks the first order key's index when
+   * that likely finds them sooner than sorting every match (the filter's driving clause has at
+   * least as many candidates as the walk may visit), and keeps the walk's answer only when it fills
+   * the page; otherwise, or when the walk comes up short, runs the filter-driven plan.
+   */
+  private static List<String> search(Connection c, SearchSql sql, int want, long offset)
+      throws SQLException {
+    long reach = offset + want;
+    if (sql.walkable() && reach <= MAX_WALK / WALK_FACTOR) {
+      int walk = (int) Math.max(MIN_WALK, WALK_FACTOR * reach);
+      if (!sql.hasDriver() || count(c, sql.countDriver(walk)) >= walk) {
+        Optional<Object> bound = Optional.empty();
+        SearchSql.Query q = sql.walkBound(walk);
+        try (PreparedStatement ps = c.prepareStatement(q.sql())) {
+          bind(ps, q.args(), 1);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              Object v = rs.getObject(1);
+              bound = Optional.of(v instanceof Number ? ((Number) v).doubleValue() : v);
+            }
+          }
+        }
+        List<String> found = runIds(c, sql.orderWalk(bound), want, offset);
+        if (found.size() == want) {
+          return found;
+        }
+      }
+    }
+    return runIds(c, sql.filterDriven(), want, offset);
+  }
+
+  private static long count(Connection c, SearchSql.Query q) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(q.sql())) {
+      bind(ps, q.args(), 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private static List<String> runIds(Connection c, SearchSql.Query q, int limit, long offset)
+      throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(q.sql())) {
+      bind(ps, q.args(), 1);
+      ps.setInt(q.args().size() + 1, limit);
+      ps.setLong(q.args().size() + 2, offset);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    return ids;
   }
 
   private static List<Long> experimentIds(Connection c, List<String> names, RunView view)

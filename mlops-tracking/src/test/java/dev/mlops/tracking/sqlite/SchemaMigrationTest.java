@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.StoreException;
 import dev.mlops.spi.Database;
+import dev.mlops.spi.NewRun;
+import dev.mlops.spi.RunMetric;
 import dev.mlops.tracking.Run;
 import dev.mlops.tracking.RunQuery;
+import dev.mlops.tracking.RunView;
 import dev.mlops.versioning.DataVersion;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +73,97 @@ class SchemaMigrationTest {
       assertThat(store.searchRuns(RunQuery.in("old").filter("metrics.acc > 0.5")).items())
           .hasSize(1);
     }
+  }
+
+  private static final String R1 = "11111111111111111111111111111111";
+  private static final String R2 = "22222222222222222222222222222222";
+  private static final String R3 = "33333333333333333333333333333333";
+
+  @Test
+  void aVersion2DatabaseGetsSearchTablesThatAnswerAndStayInStep() {
+    try (Database old = Database.open(url())) {
+      old.migrate("tracking", SqliteTrackingStore.migrations().subList(0, 2));
+      old.useWrite(
+          c -> {
+            try (Statement s = c.createStatement()) {
+              s.execute(
+                  "INSERT INTO experiments (experiment_id, name, artifact_location, creation_time,"
+                      + " last_update_time) VALUES (1, 'old', 'file:/tmp/a/1', 1, 1)");
+              String[][] runs = {{R1, "one", "10"}, {R2, "two", "20"}, {R3, "three", "30"}};
+              for (String[] r : runs) {
+                s.execute(
+                    "INSERT INTO runs (run_id, experiment_id, name, status, start_time,"
+                        + " artifact_uri) VALUES ('"
+                        + r[0]
+                        + "', 1, '"
+                        + r[1]
+                        + "', 'FINISHED', "
+                        + r[2]
+                        + ", 'file:/tmp/a/1/"
+                        + r[0]
+                        + "')");
+                s.execute(
+                    "INSERT INTO tags VALUES ('" + r[0] + "', 'mlflow.runName', '" + r[1] + "')");
+              }
+              // latest values: R1 acc 0.9, R2 acc NaN (kind 1), R3 acc -0.0 (kind 2)
+              s.execute("INSERT INTO latest_metrics VALUES ('" + R1 + "', 'acc', 3, 1, 0, 0.9)");
+              s.execute("INSERT INTO latest_metrics VALUES ('" + R2 + "', 'acc', 3, 1, 1, 0.0)");
+              s.execute("INSERT INTO latest_metrics VALUES ('" + R3 + "', 'acc', 3, 1, 2, 0.0)");
+              s.execute("INSERT INTO params VALUES ('" + R1 + "', 'lr', '0.1')");
+              s.execute("INSERT INTO params VALUES ('" + R2 + "', 'lr', '0.1')");
+              s.execute("INSERT INTO params VALUES ('" + R3 + "', 'lr', '0.2')");
+              s.execute("INSERT INTO tags VALUES ('" + R2 + "', 'team', 'growth')");
+            }
+          });
+      assertThat(version(old)).isEqualTo(2);
+    }
+    try (Database db = Database.open(url());
+        SqliteTrackingStore store = new SqliteTrackingStore(db, false, dir.resolve("a").toUri())) {
+      assertThat(version(db)).isEqualTo(3);
+      assertThat(names(store, RunQuery.in("old").orderBy("metrics.acc DESC")))
+          .containsExactly("one", "three", "two"); // NaN orders as missing: last
+      assertThat(names(store, RunQuery.in("old").filter("metrics.acc >= 0")))
+          .containsExactly("three", "one");
+      assertThat(names(store, RunQuery.in("old").filter("metrics.acc = 0")))
+          .containsExactly("three"); // -0.0 = 0, NaN matches nothing
+      assertThat(names(store, RunQuery.in("old").filter("params.lr = '0.1'")))
+          .containsExactly("two", "one");
+      assertThat(names(store, RunQuery.in("old").filter("tags.team LIKE 'gr%'")))
+          .containsExactly("two");
+      assertThat(names(store, RunQuery.in("old").orderBy("params.lr DESC", "run_name")))
+          .containsExactly("three", "one", "two");
+      assertThat(store.run(R3).orElseThrow().metrics().get("acc")).isEqualTo(-0.0);
+
+      // new writes after the migration reach the search tables (triggers)
+      store.logMetrics(List.of(new RunMetric(R2, "acc", 0.95, 4, 1)));
+      store.logMetrics(List.of(new RunMetric(R1, "acc", 0.1, 2, 9))); // older step: not latest
+      store.logParams(R3, Map.of("epochs", "5"));
+      store.setTags(R1, Map.of("team", "growth"));
+      store.setTags(R2, Map.of("team", "core", "mlflow.runName", "two-b"));
+      store.deleteRun(R3);
+      assertThat(names(store, RunQuery.in("old").orderBy("metrics.acc DESC")))
+          .containsExactly("two-b", "one");
+      assertThat(names(store, RunQuery.in("old").filter("tags.team = 'growth'")))
+          .containsExactly("one");
+      assertThat(names(store, RunQuery.in("old").filter("attributes.run_name = 'two-b'")))
+          .containsExactly("two-b");
+      assertThat(
+              names(
+                  store,
+                  RunQuery.in("old").filter("params.epochs = '5'").view(RunView.DELETED_ONLY)))
+          .containsExactly("three");
+      Run created =
+          store.createRun(
+              new NewRun(
+                  store.experimentByName("old").orElseThrow().id(), "four", null, 40, Map.of()));
+      store.logMetrics(List.of(new RunMetric(created.id(), "acc", 2.0, 0, 1)));
+      assertThat(names(store, RunQuery.in("old").filter("metrics.acc > 0.5")))
+          .containsExactly("four", "two-b", "one");
+    }
+  }
+
+  private static List<String> names(SqliteTrackingStore store, RunQuery q) {
+    return store.searchRuns(q).items().stream().map(Run::name).collect(Collectors.toList());
   }
 
   @Test
