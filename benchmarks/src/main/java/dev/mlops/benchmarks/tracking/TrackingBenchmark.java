@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>1,000,000 metric points (100 keys x 10,000 steps) through {@code run.metric} until {@code
  *       close()} returns, vs raw JDBC batch inserts of the same rows into a bare SQLite table with
- *       the same settings (WAL, synchronous=NORMAL);
+ *       the same settings (WAL, synchronous=NORMAL), one row per point (the store writes each
+ *       flush's points of one run and key as one packed row, so it may beat this baseline);
  *   <li>caller latency of {@code run.metric} (p50, p99), vs appending the same record to a list
  *       under a lock;
  *   <li>search over 100,000 runs x (10 params, 10 metrics): a 2-clause filter, order by a metric,

@@ -145,7 +145,14 @@ final class Schema {
               + "CREATE INDEX tags_key_value ON tags(key, value);\n"
               + "CREATE INDEX runs_parent ON runs(parent_run_id);\n",
           // 3: search tables keyed by an integer run key, kept by triggers (see SEARCH_TABLES)
-          SEARCH_TABLES);
+          SEARCH_TABLES,
+          // 4: metric history in packed blocks, one row per (run, key) and flush (PointBlocks);
+          // the rows of the metrics table stay where they are and are read with the blocks
+          "CREATE TABLE metric_blocks (\n"
+              + "  id INTEGER PRIMARY KEY,\n"
+              + "  run_id TEXT NOT NULL, key TEXT NOT NULL,\n"
+              + "  points BLOB NOT NULL);\n"
+              + "CREATE INDEX metric_blocks_run_key ON metric_blocks(run_id, key, id);\n");
 
   /** Insert, update and delete triggers copying {@code source} rows into {@code target}. */
   private static String mirror(String source, String target, String value) {

@@ -31,6 +31,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,8 +61,8 @@ public final class SqliteTrackingStore implements TrackingStore {
   // a search probes runs at random across the search tables: with SQLite's default 2 MB page
   // cache most probes would re-read their page from the OS. Bounded, per pooled read connection.
   private static final String SEARCH_CACHE = "PRAGMA cache_size = -32768";
-  private static final int ROWS_PER_INSERT = 50;
-  private static final String MULTI_ROW_INSERT = multiRowInsert(ROWS_PER_INSERT);
+  // a flush writes the points of one (run, key) as blocks of at most this many (96 KB)
+  private static final int POINTS_PER_BLOCK = 4096;
   private static final Pattern TOKEN =
       Pattern.compile("\\{\"offset\":(\\d+),\"q\":\"([0-9a-f]+)\"}");
 
@@ -527,36 +528,49 @@ public final class SqliteTrackingStore implements TrackingStore {
     if (points.isEmpty()) {
       return;
     }
-    Map<List<String>, RunMetric> latest = new LinkedHashMap<>();
-    for (RunMetric p : points) {
-      latest.merge(List.of(p.runId(), p.key()), p, (a, b) -> isNewer(b, a) ? b : a);
+    // group the points by (run, key): one block row per group and flush, and the latest point of
+    // each group for latest_metrics
+    Map<List<String>, Integer> groupOf = new HashMap<>();
+    List<RunMetric> latest = new ArrayList<>();
+    int[] group = new int[points.size()];
+    for (int i = 0; i < points.size(); i++) {
+      RunMetric p = points.get(i);
+      Integer g = groupOf.putIfAbsent(List.of(p.runId(), p.key()), groupOf.size());
+      if (g == null) {
+        g = latest.size();
+        latest.add(p);
+      } else if (isNewer(p, latest.get(g))) {
+        latest.set(g, p);
+      }
+      group[i] = g;
+    }
+    int[] start = new int[latest.size() + 1];
+    for (int g : group) {
+      start[g + 1]++;
+    }
+    for (int g = 0; g < latest.size(); g++) {
+      start[g + 1] += start[g];
+    }
+    int[] order = new int[points.size()];
+    int[] next = Arrays.copyOf(start, latest.size());
+    for (int i = 0; i < points.size(); i++) {
+      order[next[group[i]]++] = i;
     }
     db.useWrite(
         c -> {
-          // many rows per statement: one VDBE run per ROWS_PER_INSERT points instead of per point
-          int full = points.size() / ROWS_PER_INSERT * ROWS_PER_INSERT;
-          if (full > 0) {
-            try (PreparedStatement ps = c.prepareStatement(MULTI_ROW_INSERT)) {
-              for (int from = 0; from < full; from += ROWS_PER_INSERT) {
-                for (int i = 0; i < ROWS_PER_INSERT; i++) {
-                  bindPoint(ps, points.get(from + i), i * 6);
-                }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO metric_blocks (run_id, key, points) VALUES (?, ?, ?)")) {
+            for (int g = 0; g < latest.size(); g++) {
+              for (int from = start[g]; from < start[g + 1]; from += POINTS_PER_BLOCK) {
+                int to = Math.min(start[g + 1], from + POINTS_PER_BLOCK);
+                ps.setString(1, latest.get(g).runId());
+                ps.setString(2, latest.get(g).key());
+                ps.setBytes(3, PointBlocks.encode(points, order, from, to));
                 ps.addBatch();
               }
-              ps.executeBatch();
             }
-          }
-          if (full < points.size()) {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, kind, value)"
-                        + " VALUES (?, ?, ?, ?, ?, ?)")) {
-              for (RunMetric p : points.subList(full, points.size())) {
-                bindPoint(ps, p, 0);
-                ps.addBatch();
-              }
-              ps.executeBatch();
-            }
+            ps.executeBatch();
           }
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -569,23 +583,13 @@ public final class SqliteTrackingStore implements TrackingStore {
                       + " AND (excluded.timestamp > latest_metrics.timestamp"
                       + " OR (excluded.timestamp = latest_metrics.timestamp AND excluded.kind <> 1"
                       + " AND (latest_metrics.kind = 1 OR excluded.value > latest_metrics.value))))")) {
-            for (RunMetric p : latest.values()) {
+            for (RunMetric p : latest) {
               bindPoint(ps, p, 0);
               ps.addBatch();
             }
             ps.executeBatch();
           }
         });
-  }
-
-  private static String multiRowInsert(int rows) {
-    StringBuilder sb =
-        new StringBuilder(
-            "INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, kind, value) VALUES ");
-    for (int i = 0; i < rows; i++) {
-      sb.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
-    }
-    return sb.toString();
   }
 
   /**
@@ -639,21 +643,31 @@ public final class SqliteTrackingStore implements TrackingStore {
           if (!runExists(c, runId)) {
             throw noRun(runId);
           }
-          List<Metric> out = new ArrayList<>();
+          // rows logged before migration 4 stay in the row table; later points are in blocks
+          PointBlocks.History history = new PointBlocks.History();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT step, timestamp, kind, value FROM metrics WHERE run_id = ? AND key = ?"
-                      + " ORDER BY step, timestamp, kind, value")) {
+                  "SELECT step, timestamp, kind, value FROM metrics WHERE run_id = ? AND key = ?")) {
             ps.setString(1, runId);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(
-                    new Metric(
-                        key, decode(rs.getInt(3), rs.getDouble(4)), rs.getLong(1), rs.getLong(2)));
+                history.add(rs.getLong(1), rs.getLong(2), decode(rs.getInt(3), rs.getDouble(4)));
               }
             }
           }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT points FROM metric_blocks WHERE run_id = ? AND key = ? ORDER BY id")) {
+            ps.setString(1, runId);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                history.addBlock(rs.getBytes(1));
+              }
+            }
+          }
+          List<Metric> out = history.metrics(key);
           return out;
         });
   }

@@ -7,6 +7,7 @@ import dev.mlops.StoreException;
 import dev.mlops.spi.Database;
 import dev.mlops.spi.NewRun;
 import dev.mlops.spi.RunMetric;
+import dev.mlops.tracking.Metric;
 import dev.mlops.tracking.Run;
 import dev.mlops.tracking.RunQuery;
 import dev.mlops.tracking.RunView;
@@ -113,13 +114,18 @@ class SchemaMigrationTest {
               s.execute("INSERT INTO params VALUES ('" + R2 + "', 'lr', '0.1')");
               s.execute("INSERT INTO params VALUES ('" + R3 + "', 'lr', '0.2')");
               s.execute("INSERT INTO tags VALUES ('" + R2 + "', 'team', 'growth')");
+              // metric history rows (before migration 4): 0.9, NaN, -0.0, 0.5
+              String[] history = {"3, 1, 0, 0.9", "1, 1, 1, 0.0", "1, 1, 2, 0.0", "1, 1, 0, 0.5"};
+              for (String h : history) {
+                s.execute("INSERT INTO metrics VALUES ('" + R1 + "', 'acc', " + h + ")");
+              }
             }
           });
       assertThat(version(old)).isEqualTo(2);
     }
     try (Database db = Database.open(url());
         SqliteTrackingStore store = new SqliteTrackingStore(db, false, dir.resolve("a").toUri())) {
-      assertThat(version(db)).isEqualTo(3);
+      assertThat(version(db)).isEqualTo(SqliteTrackingStore.migrations().size());
       assertThat(names(store, RunQuery.in("old").orderBy("metrics.acc DESC")))
           .containsExactly("one", "three", "two"); // NaN orders as missing: last
       assertThat(names(store, RunQuery.in("old").filter("metrics.acc >= 0")))
@@ -137,6 +143,19 @@ class SchemaMigrationTest {
       // new writes after the migration reach the search tables (triggers)
       store.logMetrics(List.of(new RunMetric(R2, "acc", 0.95, 4, 1)));
       store.logMetrics(List.of(new RunMetric(R1, "acc", 0.1, 2, 9))); // older step: not latest
+      store.logMetrics(
+          List.of(
+              new RunMetric(R1, "acc", 0.9, 3, 1), // a duplicate of a row: dropped
+              new RunMetric(R1, "acc", 0.25, 1, 1),
+              new RunMetric(R1, "acc", Double.NaN, 1, 1))); // a duplicate NaN: dropped
+      assertThat(store.metricHistory(R1, "acc"))
+          .containsExactly(
+              new Metric("acc", 0.25, 1, 1),
+              new Metric("acc", 0.5, 1, 1),
+              new Metric("acc", Double.NaN, 1, 1),
+              new Metric("acc", -0.0, 1, 1),
+              new Metric("acc", 0.1, 2, 9),
+              new Metric("acc", 0.9, 3, 1));
       store.logParams(R3, Map.of("epochs", "5"));
       store.setTags(R1, Map.of("team", "growth"));
       store.setTags(R2, Map.of("team", "core", "mlflow.runName", "two-b"));
