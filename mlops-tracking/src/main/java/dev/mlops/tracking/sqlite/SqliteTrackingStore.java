@@ -41,6 +41,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SQLite tracking store: one database file in WAL mode, shared with other modules. Thread-safe
@@ -48,6 +50,7 @@ import java.util.regex.Pattern;
  * SQLITE_BUSY). All SQL is parameterized.
  */
 public final class SqliteTrackingStore implements TrackingStore {
+  private static final Logger log = LoggerFactory.getLogger(SqliteTrackingStore.class);
   private static final String ACTIVE = "active";
   private static final String DELETED = "deleted";
   private static final int KIND_VALUE = 0;
@@ -848,6 +851,11 @@ public final class SqliteTrackingStore implements TrackingStore {
         if (found.size() == want) {
           return found;
         }
+        log.debug(
+            "search: walking {} entries found {} of {} runs, using the filter-driven plan",
+            walk,
+            found.size(),
+            want);
       }
     }
     return runIds(c, sql.filterDriven(), want, offset);
