@@ -238,8 +238,8 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
   }
 
   /**
-   * Stops every schedule and cancels running repros, waiting up to 10 s for them and for a
-   * schedule tick in progress to end, so no schedule counts a run after close returns.
+   * Stops every schedule and cancels running repros, waiting up to 10 s for them and for a schedule
+   * tick in progress to end, so no schedule counts a run after close returns.
    */
   @Override
   public void close() {
@@ -265,8 +265,7 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
     }
     if (s != null) {
       try {
-        if (!s.awaitTermination(
-            Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        if (!s.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           s.shutdownNow();
         }
       } catch (InterruptedException e) {

@@ -13,8 +13,8 @@ import java.util.TreeSet;
 /**
  * What {@code status} needs of a pipeline that does not depend on the workspace, computed once per
  * pipeline and base folder (a {@link Pipeline} is immutable): the stages in topological order with
- * their paths resolved, the deps that would be warned about when missing, and the lock entries
- * seen per stage for the last lock file read. Thread-safe.
+ * their paths resolved, the deps that would be warned about when missing, and the lock entries seen
+ * per stage for the last lock file read. Thread-safe.
  */
 final class StatusPlan {
   /** A dep that no stage produces: warned about when it does not exist. */
@@ -63,7 +63,11 @@ final class StatusPlan {
               new Unproduced(
                   ps.depSlot(i),
                   ps.depPath(i),
-                  "stage " + s.name() + ": dep " + dep + " does not exist and no stage produces it"));
+                  "stage "
+                      + s.name()
+                      + ": dep "
+                      + dep
+                      + " does not exist and no stage produces it"));
         }
       }
     }

@@ -159,7 +159,8 @@ class StatusCacheTest {
     Pipeline renamed =
         Pipeline.builder("c")
             .stage(
-                "copy", s -> s.cmd("cp  in.txt out.txt").deps("in.txt").params("lr").outs("out.txt"))
+                "copy",
+                s -> s.cmd("cp  in.txt out.txt").deps("in.txt").params("lr").outs("out.txt"))
             .build();
     assertThat(pipelines.status(renamed).stale().get("copy")).containsExactly("cmd changed");
     assertThat(pipelines.status(p).stale()).isEmpty();
