@@ -46,6 +46,7 @@ class HotSwapTest {
   Mlops m;
   final ObjectMapper json = new ObjectMapper();
   final ConcurrentLinkedQueue<Integer> closedVersions = new ConcurrentLinkedQueue<>();
+
   /** Counted down by a sleeping model once a request is inside its predict call. */
   final CountDownLatch insideSlowPredict = new CountDownLatch(1);
 
