@@ -104,6 +104,9 @@ public final class TrackingBenchmark {
 
     // raw JDBC first, so both see a warm JIT for the driver
     Path rawDb = dir.resolve("raw.db");
+    for (String scratch : List.of("raw.db", "raw.db-wal", "raw.db-shm", "home-throughput")) {
+      deleteTree(dir.resolve(scratch)); // from an earlier run with the same --dir
+    }
     resetPeakHeap();
     long t0 = System.nanoTime();
     try (Connection c = connect(rawDb)) {
@@ -175,6 +178,7 @@ public final class TrackingBenchmark {
   private void latency() throws Exception {
     int calls = flag("latency-calls", 1_000_000);
     long[] ours = new long[calls];
+    deleteTree(dir.resolve("home-latency"));
     try (Mlops m = Mlops.open(dir.resolve("home-latency"))) {
       ActiveRun run = m.tracking().start("bench-latency");
       for (int i = 0; i < 200_000; i++) { // warm-up
@@ -482,7 +486,15 @@ public final class TrackingBenchmark {
     if (flags.containsKey("dir")) {
       return;
     }
-    try (Stream<Path> s = Files.walk(dir)) {
+    deleteTree(dir);
+  }
+
+  /** Deletes a file or folder tree if present (scratch data of an earlier run with --dir). */
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
       s.sorted(Comparator.reverseOrder())
           .forEach(
               p -> {
