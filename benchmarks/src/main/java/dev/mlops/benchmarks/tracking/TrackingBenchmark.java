@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -305,16 +306,22 @@ public final class TrackingBenchmark {
         RunQuery.in("bench-search").filter(filter).orderBy("metrics.m1 DESC").limit(100);
     long[] ours = new long[repeats];
     long[] raw = new long[repeats];
+    long[] oursCpu = new long[repeats];
+    long[] rawCpu = new long[repeats];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     int found = 0;
     try (Connection c = connect(home.resolve("mlops.db"))) {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA cache_size = -32768"); // as the store's search connections
       }
       for (int i = 0; i < repeats + 3; i++) {
+        long cpu = threads.getCurrentThreadCpuTime();
         long t = System.nanoTime();
         Page<Run> page = m.tracking().search(query);
         long elapsed = System.nanoTime() - t;
+        long elapsedCpu = threads.getCurrentThreadCpuTime() - cpu;
         found = page.items().size();
+        cpu = threads.getCurrentThreadCpuTime();
         t = System.nanoTime();
         int n = 0;
         try (PreparedStatement ps = c.prepareStatement(rawSql);
@@ -324,23 +331,27 @@ public final class TrackingBenchmark {
           }
         }
         long rawElapsed = System.nanoTime() - t;
+        long rawElapsedCpu = threads.getCurrentThreadCpuTime() - cpu;
         if (n != found) {
           throw new IllegalStateException("baseline found " + n + ", search found " + found);
         }
         if (i >= 3) {
           ours[i - 3] = elapsed;
           raw[i - 3] = rawElapsed;
+          oursCpu[i - 3] = elapsedCpu;
+          rawCpu[i - 3] = rawElapsedCpu;
         }
       }
     }
-    Arrays.sort(ours);
-    Arrays.sort(raw);
+    for (long[] a : List.of(ours, raw, oursCpu, rawCpu)) {
+      Arrays.sort(a);
+    }
     long o = ours[repeats / 2];
     long r = raw[repeats / 2];
     row(
         label,
-        ms(o) + (goal.isEmpty() ? "" : " " + goal),
-        ms(r) + " (hand-written SQL, ids only)",
+        ms(o) + " (cpu " + ms(oursCpu[repeats / 2]) + ")" + (goal.isEmpty() ? "" : " " + goal),
+        ms(r) + " (cpu " + ms(rawCpu[repeats / 2]) + ", hand-written SQL, ids only)",
         String.format(Locale.ROOT, "%.1fx", (double) o / Math.max(1, r)));
     return found;
   }
