@@ -46,8 +46,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Predicate;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,8 +203,16 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   }
 
   private static String relpath(Path dir, Path f) {
-    String r = dir.relativize(f).toString();
-    return "/".equals(f.getFileSystem().getSeparator()) ? r : r.replace('\\', '/');
+    if ("/".equals(f.getFileSystem().getSeparator())) {
+      // f was reached from dir, so its string starts with dir's and a separator
+      String d = dir.toString();
+      String s = f.toString();
+      if (s.length() > d.length() + 1 && s.startsWith(d) && s.charAt(d.length()) == '/') {
+        return s.substring(d.length() + 1);
+      }
+      return dir.relativize(f).toString();
+    }
+    return dir.relativize(f).toString().replace('\\', '/');
   }
 
   /**
@@ -440,8 +448,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     Runnable remember =
         () -> {
           state.record(rows, algo);
-          state.record(
-              List.of(new StateTable.Row(abs.toString(), summary, oid)), folderAlgo(algo));
+          state.record(List.of(new StateTable.Row(abs.toString(), summary, oid)), folderAlgo(algo));
         };
     if (store) {
       try {
@@ -467,8 +474,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       ObjectStore.Pending pending) {
     try {
       if (known != null) {
-        if (store
-            && !(present != null ? present.test(known) : cache.contains(known, false))) {
+        if (store && !(present != null ? present.test(known) : cache.contains(known, false))) {
           String md5 = insert(it.path(), present, pending);
           if (!md5.equals(known)) {
             rows.add(new StateTable.Row(it.path().toString(), it.stat(), md5));
@@ -1350,6 +1356,14 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     return provider(uri).open(uri);
   }
 
+  /**
+   * The pool for transfers with a remote: a folder remote is bound by this machine's CPU (more
+   * threads than cores only contend), other remotes by latency.
+   */
+  private ExecutorService transferPool(DataRemote r) {
+    return "file".equalsIgnoreCase(r.uri().getScheme()) ? cpu : io;
+  }
+
   private static String remoteKey(Obj o) {
     return o.legacy() ? ObjectStore.legacyKey(o.oid()) : ObjectStore.key(o.oid());
   }
@@ -1384,7 +1398,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       // files first, made durable and visible before the manifests that name them
       for (List<Obj> phase : List.of(files, dirs)) {
         Parallel.forChunks(
-            io,
+            transferPool(r),
             phase,
             TRANSFER_BATCH,
             batch -> {
@@ -1502,7 +1516,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     ObjectStore.Pending pending = new ObjectStore.Pending();
     try {
       Parallel.forChunks(
-          io,
+          transferPool(r),
           objs,
           TRANSFER_BATCH,
           batch -> {

@@ -8,9 +8,9 @@ import dev.mlops.spi.DataRemoteProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -158,8 +158,8 @@ public final class FileDataRemote implements DataRemote {
   }
 
   /**
-   * Syncs the file system once, then renames every object put since the last flush into place
-   * (in parallel when there are many).
+   * Syncs the file system once, then renames every object put since the last flush into place (in
+   * parallel when there are many).
    */
   @Override
   public synchronized void flush() {

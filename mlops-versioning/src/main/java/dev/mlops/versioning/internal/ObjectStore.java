@@ -452,8 +452,8 @@ public final class ObjectStore {
 
   /**
    * Copies an object to the new file {@code tmp} (created, default permissions), hashing the bytes
-   * as they are copied: one read of the object, verified. A mismatch throws {@link
-   * StoreException}; the caller deletes {@code tmp}.
+   * as they are copied: one read of the object, verified. A mismatch throws {@link StoreException};
+   * the caller deletes {@code tmp}.
    *
    * @throws NotFoundException when the object is not in the store
    */
