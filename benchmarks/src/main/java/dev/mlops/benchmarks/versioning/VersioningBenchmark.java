@@ -288,7 +288,8 @@ public final class VersioningBenchmark {
     for (int i = 0; i < 256; i++) {
       Files.createDirectories(out.resolve(String.format(Locale.ROOT, "%02x", i)));
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
       List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < 2; t++) {
