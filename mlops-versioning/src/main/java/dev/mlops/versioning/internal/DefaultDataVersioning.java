@@ -842,6 +842,9 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   @Override
   public boolean isCached(DataVersion version) {
     String oid = oidOf(version);
+    if (!oid.endsWith(".dir") && cache.contains(oid, false)) {
+      return true; // the common case in one stat (pipeline status asks this per output)
+    }
     return cachedFully(oid, legacyOf(oid), new CacheIndex());
   }
 
