@@ -49,7 +49,7 @@ public final class DoubleSort {
     int hi = to;
     for (int k = to; k > from; ) {
       double v = a[--k];
-      if (v != v) {
+      if (Double.isNaN(v)) {
         a[k] = a[--hi];
         a[hi] = v;
       }

@@ -77,6 +77,17 @@ public final class Sorted {
     return d;
   }
 
+  /** Number of distinct values of a sorted array, counted up to {@code limit}. */
+  public static int distinctUpTo(double[] a, int limit) {
+    int d = a.length == 0 ? 0 : 1;
+    for (int i = 1; i < a.length && d < limit; i++) {
+      if (a[i] != a[i - 1]) {
+        d++;
+      }
+    }
+    return d;
+  }
+
   /** Number of distinct values in the union of two sorted arrays. */
   public static int unionDistinctCount(double[] a, double[] b) {
     int i = 0;

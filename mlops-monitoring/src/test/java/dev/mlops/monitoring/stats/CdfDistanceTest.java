@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Seeded: the branch-free merges (Wasserstein, energy distance, the capped distinct count) give
+ * Seeded: the branch-free merges (Wasserstein, energy distance, the capped distinct counts) give
  * exactly what the plain two-pointer definitions give, with ties across samples and signed zeros.
  */
 class CdfDistanceTest {
@@ -64,6 +64,9 @@ class CdfDistanceTest {
         assertThat(Sorted.unionDistinctCountUpTo(a, b, limit))
             .as(at + " limit " + limit)
             .isEqualTo(Math.min(distinct, limit));
+        assertThat(Sorted.distinctUpTo(a, limit))
+            .as(at + " limit " + limit)
+            .isEqualTo(Math.min(Sorted.distinct(a), limit));
       }
     }
   }
