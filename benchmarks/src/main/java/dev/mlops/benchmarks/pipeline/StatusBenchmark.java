@@ -20,9 +20,10 @@ import java.util.Locale;
  * the home, builds the pipeline and calls status once.
  *
  * <p>Run: {@code java -cp <classpath> dev.mlops.benchmarks.pipeline.StatusBenchmark [stages=1000]
- * [shape=tree|chain] [reps=15] [setup=generate|repro]}; {@code repro} builds the state with a real
- * repro of the N shell stages (slow), {@code generate} writes the same outputs, cache and dvc.lock
- * directly.
+ * [shape=tree|chain] [reps=15] [setup=generate|repro|distinct]}; {@code repro} builds the state
+ * with a real repro of the N shell stages (slow), {@code generate} writes the same outputs, cache
+ * and dvc.lock directly; {@code distinct} does the same with a different content per output (not
+ * what {@code cp} would leave, but every output is then its own cache object to check).
  */
 public final class StatusBenchmark {
   private StatusBenchmark() {}
@@ -64,6 +65,7 @@ public final class StatusBenchmark {
     boolean tree = args.length <= 1 || !args[1].equals("chain");
     int reps = args.length > 2 ? Integer.parseInt(args[2]) : 15;
     boolean viaRepro = args.length > 3 && args[3].equals("repro");
+    boolean distinct = args.length > 3 && args[3].equals("distinct");
     Path dir = Files.createTempDirectory("mlops-status-bench");
     Files.writeString(dir.resolve("input.txt"), "seed\n");
     makefile(dir, n, tree);
@@ -82,7 +84,7 @@ public final class StatusBenchmark {
             throw new IllegalStateException("setup repro failed: " + r.stages());
           }
         } else {
-          writeState(m, dir, n, tree);
+          writeState(m, dir, n, tree, distinct);
         }
         check(m.pipelines().status(p));
         System.out.printf(
@@ -90,7 +92,11 @@ public final class StatusBenchmark {
             "setup: %d stages (%s) %s in %.1f s%n",
             n,
             tree ? "tree" : "chain",
-            viaRepro ? "reproduced" : "generated (outputs cached, dvc.lock written)",
+            viaRepro
+                ? "reproduced"
+                : distinct
+                    ? "generated, distinct outputs (cached, dvc.lock written)"
+                    : "generated (outputs cached, dvc.lock written)",
             (System.nanoTime() - t0) / 1e9);
         int makeExit = make(dir);
         if (makeExit != 0) {
@@ -178,22 +184,24 @@ public final class StatusBenchmark {
    * What a repro would leave, without running 1000 shells: every output holds the input's bytes
    * (the stages are {@code cp}), is committed to the cache, and dvc.lock records it.
    */
-  private static void writeState(Mlops m, Path dir, int n, boolean tree) throws IOException {
-    byte[] content = Files.readAllBytes(dir.resolve("input.txt"));
-    String md5;
-    try {
-      md5 =
-          java.util.HexFormat.of()
-              .formatHex(java.security.MessageDigest.getInstance("MD5").digest(content));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  private static void writeState(Mlops m, Path dir, int n, boolean tree, boolean distinct)
+      throws IOException {
+    byte[] input = Files.readAllBytes(dir.resolve("input.txt"));
+    String[] md5 = new String[n];
+    long[] size = new long[n];
     StringBuilder lock = new StringBuilder("schema: '2.0'\nstages:\n");
     for (int i = 0; i < n; i++) {
-      String dep = i == 0 ? "input.txt" : "o" + (tree ? (i - 1) / 2 : i - 1) + ".txt";
+      int parent = i == 0 ? -1 : tree ? (i - 1) / 2 : i - 1;
+      String dep = parent < 0 ? "input.txt" : "o" + parent + ".txt";
       String out = "o" + i + ".txt";
+      byte[] content =
+          distinct
+              ? ("output " + i + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)
+              : input;
       Files.write(dir.resolve(out), content);
       m.data().commit(dir.resolve(out));
+      md5[i] = md5(content);
+      size[i] = content.length;
       lock.append("  s")
           .append(i)
           .append(":\n    cmd: cp ")
@@ -201,19 +209,31 @@ public final class StatusBenchmark {
           .append(' ')
           .append(out)
           .append('\n');
-      for (String[] e : new String[][] {{"deps", dep}, {"outs", out}}) {
+      String depMd5 = parent < 0 ? md5(input) : md5[parent];
+      long depSize = parent < 0 ? input.length : size[parent];
+      for (Object[] e :
+          new Object[][] {{"deps", dep, depMd5, depSize}, {"outs", out, md5[i], size[i]}}) {
         lock.append("    ")
             .append(e[0])
             .append(":\n    - path: ")
             .append(e[1])
             .append("\n      hash: md5\n      md5: ")
-            .append(md5)
+            .append(e[2])
             .append("\n      size: ")
-            .append(content.length)
+            .append(e[3])
             .append('\n');
       }
     }
     Files.writeString(dir.resolve("dvc.lock"), lock.toString());
+  }
+
+  private static String md5(byte[] content) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("MD5").digest(content));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void check(PipelineStatus s) {

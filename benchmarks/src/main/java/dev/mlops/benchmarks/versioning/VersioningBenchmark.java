@@ -190,6 +190,21 @@ public final class VersioningBenchmark {
             0,
             Double.NaN));
 
+    // the floor of the add in Java: read every file once, write a temp copy in one of 256
+    // folders, rename it into place (what the add does per file, without hashing or state)
+    Path floorDir = scratch.resolve("floor");
+    double floor = seconds(() -> javaCopyFloor(dir, floorDir));
+    double floorCpu = lastCpu;
+    rows.add(
+        new Row(
+            "2c. floor: Java read+create+write+rename, 2 thr",
+            floor,
+            md5sum,
+            "(context: floor vs md5sum)",
+            0,
+            floorCpu));
+    deleteTree(floorDir);
+
     resetPeaks();
     DataStatus[] st = new DataStatus[1];
     double status = Double.MAX_VALUE;
@@ -262,6 +277,57 @@ public final class VersioningBenchmark {
     rows.add(new Row("4. push+pull: s (vs cp -r twice)", push + pull, cp, "<= 2x", heap, cpuPush));
     System.out.printf(Locale.ROOT, "push %.3f s, pull (fetch + checkout) %.3f s%n", push, pull);
     return rows;
+  }
+
+  /** Copies every file of {@code src} as the add writes cache objects, on two threads. */
+  private static Object javaCopyFloor(Path src, Path out) throws Exception {
+    List<Path> files = new ArrayList<>();
+    try (var s = Files.walk(src)) {
+      s.filter(Files::isRegularFile).forEach(files::add);
+    }
+    for (int i = 0; i < 256; i++) {
+      Files.createDirectories(out.resolve(String.format(Locale.ROOT, "%02x", i)));
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        int lo = t * files.size() / 2;
+        int hi = (t + 1) * files.size() / 2;
+        fs.add(
+            pool.submit(
+                () -> {
+                  ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+                  for (int i = lo; i < hi; i++) {
+                    Path d = out.resolve(String.format(Locale.ROOT, "%02x", i & 255));
+                    Path tmp = d.resolve(".f" + i + ".tmp");
+                    try (FileChannel in = FileChannel.open(files.get(i));
+                        FileChannel o =
+                            FileChannel.open(
+                                tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                      buf.clear();
+                      while (in.read(buf) >= 0 && buf.hasRemaining()) {
+                        // fill
+                      }
+                      buf.flip();
+                      while (buf.hasRemaining()) {
+                        o.write(buf);
+                      }
+                    }
+                    Files.move(
+                        tmp, d.resolve("f" + i), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    return null;
   }
 
   private static void writeRandom(Path p, long size) throws IOException {

@@ -5,13 +5,16 @@ import dev.mlops.pipeline.ParamsDependency;
 import dev.mlops.pipeline.Stage;
 import dev.mlops.versioning.DataVersion;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Decides whether a stage changed against its {@code dvc.lock} entry, as DVC does: cmd, then deps
@@ -37,9 +40,14 @@ final class Detector {
 
   /** The current values of a stage's params, by file then key; missing keys are left out. */
   static Map<String, Map<String, Object>> paramValues(Where w, Stage s, List<String> missing) {
+    return paramValues(w, s, missing, Params::readFile);
+  }
+
+  private static Map<String, Map<String, Object>> paramValues(
+      Where w, Stage s, List<String> missing, Function<Path, Optional<Object>> read) {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     for (ParamsDependency pd : s.params()) {
-      Optional<Object> content = Params.readFile(w.abs(pd.file()));
+      Optional<Object> content = read.apply(w.abs(pd.file()));
       Map<String, Object> values = new LinkedHashMap<>();
       if (content.isEmpty()) {
         missing.add("params file " + pd.file() + " missing");
@@ -67,44 +75,70 @@ final class Detector {
 
   /** Why a stage is stale; empty when up to date. Frozen stages are never stale. */
   List<String> reasons(Path base, Stage s, Map<String, Object> lock) {
-    List<String> reasons = new ArrayList<>();
+    Planned ps = Planned.of(base, s, new HashMap<>());
+    return reasons(ps, lock == null ? null : LockView.of(ps, lock), new Probe(hashing, ps.slots));
+  }
+
+  /**
+   * Why a planned stage is stale, against its lock entry seen through {@code lv} (null when the
+   * stage is not in dvc.lock), looking at the workspace through {@code probe}.
+   */
+  List<String> reasons(Planned ps, LockView lv, Probe probe) {
+    Stage s = ps.stage;
+    List<String> reasons = new ArrayList<>(0);
     if (s.frozen()) {
       return reasons;
     }
     if (s.alwaysChanged()) {
       reasons.add("always changed");
     }
-    if (lock == null) {
+    if (lv == null) {
       reasons.add("new stage (not in dvc.lock)");
       return reasons;
     }
-    Where w = where(base, s);
-    if (!s.identity().equals(lockCmd(lock.get("cmd")))) {
+    if (lv.cmdChanged) {
       reasons.add("cmd changed");
     }
-    Map<String, Map<?, ?>> lockDeps = byPath(lock.get("deps"));
-    for (String dep : s.deps()) {
-      Optional<DataVersion> v = hashing.hash(w.abs(dep));
+    List<String> deps = s.deps();
+    for (int i = 0; i < deps.size(); i++) {
+      Optional<DataVersion> v = probe.hash(ps.depSlots[i], ps.depPaths[i]);
       if (v.isEmpty()) {
-        reasons.add("dep " + dep + " missing");
+        reasons.add("dep " + deps.get(i) + " missing");
         continue;
       }
-      Map<?, ?> recorded = lockDeps.get(dep);
-      if (recorded == null || !v.get().md5().equals(String.valueOf(recorded.get("md5")))) {
-        reasons.add("dep " + dep + " changed");
+      String recorded = lv.depMd5[i];
+      if (recorded == null || !v.get().md5().equals(recorded)) {
+        reasons.add("dep " + deps.get(i) + " changed");
       }
     }
-    for (String recorded : lockDeps.keySet()) {
-      if (!s.deps().contains(recorded)) {
-        reasons.add("dep " + recorded + " removed");
+    reasons.addAll(lv.removedDeps);
+    if (!s.params().isEmpty()) {
+      paramReasons(ps, lv.params, probe, reasons);
+    }
+    List<Output> outs = s.outputs();
+    for (int i = 0; i < outs.size(); i++) {
+      Output o = outs.get(i);
+      Optional<DataVersion> v = probe.hash(ps.outSlots[i], ps.outPaths[i]);
+      if (v.isEmpty()) {
+        reasons.add("out " + o.path() + " missing");
+        continue;
+      }
+      String recorded = lv.outMd5[i];
+      if (recorded == null || !v.get().md5().equals(recorded)) {
+        reasons.add("out " + o.path() + " changed");
+      } else if (o.cache() && hashing.caching() && !probe.isCached(v.get())) {
+        reasons.add("out " + o.path() + " not in cache");
       }
     }
+    return reasons;
+  }
+
+  private static void paramReasons(
+      Planned ps, Map<?, ?> lockParams, Probe probe, List<String> reasons) {
+    Stage s = ps.stage;
     List<String> missing = new ArrayList<>();
-    Map<String, Map<String, Object>> current =
-        s.params().isEmpty() ? Map.of() : paramValues(w, s, missing);
+    Map<String, Map<String, Object>> current = paramValues(ps.where, s, missing, probe::params);
     reasons.addAll(missing);
-    Map<?, ?> lockParams =
-        lock.get("params") instanceof Map ? (Map<?, ?>) lock.get("params") : Map.of();
     for (ParamsDependency pd : s.params()) {
       Map<String, Object> now = current.getOrDefault(pd.file(), Map.of());
       Map<?, ?> then =
@@ -125,21 +159,185 @@ final class Detector {
         }
       }
     }
-    Map<String, Map<?, ?>> lockOuts = byPath(lock.get("outs"));
-    for (Output o : s.outputs()) {
-      Optional<DataVersion> v = hashing.hash(w.abs(o.path()));
-      if (v.isEmpty()) {
-        reasons.add("out " + o.path() + " missing");
-        continue;
-      }
-      Map<?, ?> recorded = lockOuts.get(o.path());
-      if (recorded == null || !v.get().md5().equals(String.valueOf(recorded.get("md5")))) {
-        reasons.add("out " + o.path() + " changed");
-      } else if (o.cache() && hashing.caching() && !hashing.isCached(v.get())) {
-        reasons.add("out " + o.path() + " not in cache");
-      }
+  }
+
+  /**
+   * A stage with its dep and out paths resolved once: absolute paths, and each path's slot in a
+   * table shared by the stages of one pipeline (a path used by several stages has one slot).
+   * Immutable.
+   */
+  static final class Planned {
+    private final Stage stage;
+    private final Where where;
+    private final Path[] depPaths;
+    private final int[] depSlots;
+    private final Path[] outPaths;
+    private final int[] outSlots;
+    private final int slots;
+
+    private Planned(
+        Stage stage,
+        Where where,
+        Path[] depPaths,
+        int[] depSlots,
+        Path[] outPaths,
+        int[] outSlots,
+        int slots) {
+      this.stage = stage;
+      this.where = where;
+      this.depPaths = depPaths;
+      this.depSlots = depSlots;
+      this.outPaths = outPaths;
+      this.outSlots = outSlots;
+      this.slots = slots;
     }
-    return reasons;
+
+    Stage stage() {
+      return stage;
+    }
+
+    Where where() {
+      return where;
+    }
+
+    /** Slots in the path table once this stage was added. */
+    int slots() {
+      return slots;
+    }
+
+    Path depPath(int i) {
+      return depPaths[i];
+    }
+
+    int depSlot(int i) {
+      return depSlots[i];
+    }
+
+    /**
+     * @param slotOf the pipeline's path table, extended with this stage's paths
+     */
+    static Planned of(Path base, Stage s, Map<Path, Integer> slotOf) {
+      Where w = Detector.where(base, s);
+      Path[] depPaths = new Path[s.deps().size()];
+      int[] depSlots = new int[depPaths.length];
+      for (int i = 0; i < depPaths.length; i++) {
+        depPaths[i] = w.abs(s.deps().get(i));
+        depSlots[i] = slotOf.computeIfAbsent(depPaths[i], k -> slotOf.size());
+      }
+      Path[] outPaths = new Path[s.outputs().size()];
+      int[] outSlots = new int[outPaths.length];
+      for (int i = 0; i < outPaths.length; i++) {
+        outPaths[i] = w.abs(s.outputs().get(i).path());
+        outSlots[i] = slotOf.computeIfAbsent(outPaths[i], k -> slotOf.size());
+      }
+      return new Planned(s, w, depPaths, depSlots, outPaths, outSlots, slotOf.size());
+    }
+  }
+
+  /**
+   * A lock entry as the checks of one planned stage need it: whether the cmd differs, the recorded
+   * md5 of each dep and out (null when not recorded), the recorded deps the stage no longer has.
+   * Immutable.
+   */
+  static final class LockView {
+    private final boolean cmdChanged;
+    private final String[] depMd5;
+    private final List<String> removedDeps;
+    private final Map<?, ?> params;
+    private final String[] outMd5;
+
+    private LockView(
+        boolean cmdChanged,
+        String[] depMd5,
+        List<String> removedDeps,
+        Map<?, ?> params,
+        String[] outMd5) {
+      this.cmdChanged = cmdChanged;
+      this.depMd5 = depMd5;
+      this.removedDeps = removedDeps;
+      this.params = params;
+      this.outMd5 = outMd5;
+    }
+
+    static LockView of(Planned ps, Map<String, Object> lock) {
+      Stage s = ps.stage;
+      Map<String, Map<?, ?>> lockDeps = byPath(lock.get("deps"));
+      String[] depMd5 = new String[s.deps().size()];
+      for (int i = 0; i < depMd5.length; i++) {
+        Map<?, ?> recorded = lockDeps.get(s.deps().get(i));
+        depMd5[i] = recorded == null ? null : String.valueOf(recorded.get("md5"));
+      }
+      List<String> removed = new ArrayList<>(0);
+      for (String recorded : lockDeps.keySet()) {
+        if (!s.deps().contains(recorded)) {
+          removed.add("dep " + recorded + " removed");
+        }
+      }
+      Map<String, Map<?, ?>> lockOuts = byPath(lock.get("outs"));
+      String[] outMd5 = new String[s.outputs().size()];
+      for (int i = 0; i < outMd5.length; i++) {
+        Map<?, ?> recorded = lockOuts.get(s.outputs().get(i).path());
+        outMd5[i] = recorded == null ? null : String.valueOf(recorded.get("md5"));
+      }
+      return new LockView(
+          !s.identity().equals(lockCmd(lock.get("cmd"))),
+          depMd5,
+          List.copyOf(removed),
+          lock.get("params") instanceof Map ? (Map<?, ?>) lock.get("params") : Map.of(),
+          outMd5);
+    }
+  }
+
+  /**
+   * The workspace as one change check sees it: each path is hashed (stat'd) at most once and each
+   * cache object looked up at most once, so a path that is an out of one stage and a dep of another
+   * costs one stat. Params files go through {@code params} (a cache validated by stat) when given.
+   * Not thread-safe: one per check.
+   */
+  static final class Probe {
+    private final Hashing hashing;
+    private final ParamsCache params;
+    private final Object[] hashes;
+    private final Map<String, Boolean> cached = new HashMap<>();
+
+    Probe(Hashing hashing, int slots) {
+      this(hashing, slots, null);
+    }
+
+    Probe(Hashing hashing, int slots, ParamsCache params) {
+      this.hashing = hashing;
+      this.params = params;
+      this.hashes = new Object[slots];
+    }
+
+    @SuppressWarnings("unchecked")
+    Optional<DataVersion> hash(int slot, Path abs) {
+      Object h = hashes[slot];
+      if (h == null) {
+        h = hashing.hash(abs);
+        hashes[slot] = h;
+      }
+      return (Optional<DataVersion>) h;
+    }
+
+    /** Whether the path exists, from this check's stat of it when there was one. */
+    boolean exists(int slot, Path abs) {
+      Object h = hashes[slot];
+      return h != null ? ((Optional<?>) h).isPresent() : Files.exists(abs);
+    }
+
+    boolean isCached(DataVersion v) {
+      Boolean c = cached.get(v.md5());
+      if (c == null) {
+        c = hashing.isCached(v);
+        cached.put(v.md5(), c);
+      }
+      return c;
+    }
+
+    Optional<Object> params(Path file) {
+      return params != null ? params.read(file) : Params.readFile(file);
+    }
   }
 
   /** The lock entry of a stage as the workspace is now (deps, params and outs must exist). */
@@ -180,7 +378,7 @@ final class Detector {
     if (!(list instanceof List) || ((List<?>) list).isEmpty()) {
       return Map.of();
     }
-    Map<String, Map<?, ?>> m = new java.util.HashMap<>();
+    Map<String, Map<?, ?>> m = new HashMap<>();
     for (Object o : (List<?>) list) {
       if (o instanceof Map) {
         m.put(String.valueOf(((Map<?, ?>) o).get("path")), (Map<?, ?>) o);

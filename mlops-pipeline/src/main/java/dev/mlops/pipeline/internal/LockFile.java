@@ -77,7 +77,9 @@ final class LockFile {
     root.put("stages", stages);
     try {
       // ruamel (DVC) single-quotes strings that would read as another type; Jackson double-quotes
-      return SIMPLE_DOUBLE_QUOTED.matcher(Yaml.YAML.writeValueAsString(root)).replaceAll("$1'$2'");
+      return SIMPLE_DOUBLE_QUOTED
+          .matcher(Yaml.Mappers.YAML.writeValueAsString(root))
+          .replaceAll("$1'$2'");
     } catch (JsonProcessingException e) {
       throw new StoreException("cannot serialize dvc.lock: " + e.getOriginalMessage(), e);
     }

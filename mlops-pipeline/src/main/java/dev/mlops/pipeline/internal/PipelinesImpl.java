@@ -1,7 +1,6 @@
 package dev.mlops.pipeline.internal;
 
 import dev.mlops.MlopsException;
-import dev.mlops.pipeline.Output;
 import dev.mlops.pipeline.Pipeline;
 import dev.mlops.pipeline.PipelineExecution;
 import dev.mlops.pipeline.PipelineRun;
@@ -10,7 +9,6 @@ import dev.mlops.pipeline.PipelineStatus;
 import dev.mlops.pipeline.Pipelines;
 import dev.mlops.pipeline.ReproOptions;
 import dev.mlops.pipeline.Schedule;
-import dev.mlops.pipeline.Stage;
 import dev.mlops.tracking.Tracking;
 import dev.mlops.versioning.DataVersioning;
 import java.nio.file.Files;
@@ -54,6 +52,11 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
   private final Set<Execution> executions = ConcurrentHashMap.newKeySet();
   private final Set<ScheduleHandle> schedules = ConcurrentHashMap.newKeySet();
   private final Object schedulerLock = new Object();
+  private final Detector detector;
+  private final ParamsCache paramsCache = new ParamsCache();
+  // weak keys: a plan lives as long as its (identity-compared) pipeline
+  private final Map<Pipeline, StatusPlan> plans =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
   private ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
@@ -70,6 +73,7 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
       Supplier<Optional<Tracking>> tracking) {
     this.workspace = workspace.toAbsolutePath().normalize();
     this.hashing = new Hashing(data);
+    this.detector = new Detector(hashing);
     // next to the data cache versioning uses: a DVC repo's .dvc/cache, else the home's cache
     Path dvcDir = this.workspace.resolve(".dvc");
     this.runCache =
@@ -125,18 +129,37 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
 
   @Override
   public PipelineStatus status(Pipeline pipeline) {
+    Objects.requireNonNull(pipeline, "pipeline");
     ensureOpen();
     Path base = base(pipeline);
+    StatusPlan plan = plan(pipeline, base);
     Map<String, Map<String, Object>> lock = readLockCached(base.resolve("dvc.lock"));
-    Detector d = new Detector(hashing);
+    Detector.LockView[] views = plan.views(lock);
+    Detector.Probe probe = new Detector.Probe(hashing, plan.slots(), paramsCache);
     Map<String, List<String>> stale = new LinkedHashMap<>();
-    for (String name : pipeline.topologicalOrder()) {
-      List<String> reasons = d.reasons(base, pipeline.stage(name), lock.get(name));
+    for (int i = 0; i < plan.size(); i++) {
+      List<String> reasons = detector.reasons(plan.stage(i), views[i], probe);
       if (!reasons.isEmpty()) {
-        stale.put(name, List.copyOf(reasons));
+        stale.put(plan.stage(i).stage().name(), List.copyOf(reasons));
       }
     }
-    return new Status(stale, warnings(pipeline, base));
+    List<String> warnings = new ArrayList<>();
+    for (StatusPlan.Unproduced u : plan.unproduced()) {
+      if (!probe.exists(u.slot(), u.abs())) {
+        warnings.add(u.warning());
+      }
+    }
+    return new Status(stale, warnings);
+  }
+
+  /** The pipeline's status plan, built on its first status and kept while the pipeline lives. */
+  private StatusPlan plan(Pipeline pipeline, Path base) {
+    StatusPlan plan = plans.get(pipeline);
+    if (plan == null || !plan.base().equals(base)) {
+      plan = new StatusPlan(pipeline, base);
+      plans.put(pipeline, plan);
+    }
+    return plan;
   }
 
   private record CachedLock(
@@ -164,25 +187,6 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
     Map<String, Map<String, Object>> entries = LockFile.read(file);
     lockCache.put(file, new CachedLock(a.size(), mtime, a.fileKey(), entries));
     return entries;
-  }
-
-  private static List<String> warnings(Pipeline p, Path base) {
-    java.util.TreeSet<String> produced = new java.util.TreeSet<>();
-    for (Stage s : p.stages().values()) {
-      for (Output o : s.outputs()) {
-        produced.add(Pipeline.resolve(s, o.path()));
-      }
-    }
-    List<String> w = new ArrayList<>();
-    for (Stage s : p.stages().values()) {
-      for (String dep : s.deps()) {
-        String r = Pipeline.resolve(s, dep);
-        if (!Files.exists(Detector.where(base, s).abs(dep)) && !Pipeline.overlapsAny(produced, r)) {
-          w.add("stage " + s.name() + ": dep " + dep + " does not exist and no stage produces it");
-        }
-      }
-    }
-    return List.copyOf(w);
   }
 
   record Status(Map<String, List<String>> stale, List<String> warnings) implements PipelineStatus {
@@ -234,8 +238,8 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
   }
 
   /**
-   * Stops every schedule and cancels running repros, waiting up to 10 s for them and for a
-   * schedule tick in progress to end, so no schedule counts a run after close returns.
+   * Stops every schedule and cancels running repros, waiting up to 10 s for them and for a schedule
+   * tick in progress to end, so no schedule counts a run after close returns.
    */
   @Override
   public void close() {
@@ -261,8 +265,7 @@ public final class PipelinesImpl implements Pipelines, AutoCloseable {
     }
     if (s != null) {
       try {
-        if (!s.awaitTermination(
-            Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        if (!s.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           s.shutdownNow();
         }
       } catch (InterruptedException e) {

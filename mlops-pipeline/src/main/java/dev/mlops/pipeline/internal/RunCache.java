@@ -71,7 +71,7 @@ final class RunCache {
       return;
     }
     try {
-      LockFile.writeAtomically(file, Yaml.YAML.writeValueAsBytes(entry));
+      LockFile.writeAtomically(file, Yaml.Mappers.YAML.writeValueAsBytes(entry));
     } catch (JsonProcessingException e) {
       throw new StoreException("cannot write run cache entry: " + e.getOriginalMessage(), e);
     }
@@ -222,7 +222,7 @@ final class RunCache {
       sb.append(']');
     } else if (o instanceof String) {
       try {
-        sb.append(Yaml.JSON.writeValueAsString(o));
+        sb.append(Yaml.Mappers.JSON.writeValueAsString(o));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }

@@ -33,8 +33,17 @@ final class Yaml {
           .disable(YAMLGenerator.Feature.SPLIT_LINES)
           .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
           .build();
-  static final ObjectMapper YAML = new ObjectMapper(FACTORY);
-  static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * The object mappers, in a holder class so that reading (streaming only) does not load and set up
+   * databind: a cold {@code status} only reads.
+   */
+  static final class Mappers {
+    static final ObjectMapper YAML = new ObjectMapper(FACTORY);
+    static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private Mappers() {}
+  }
 
   /** A parsed document and the 1-based line of each key, by path ("stages/train/cmd"). */
   record Doc(Path file, Object root, Map<String, Integer> lines) {
@@ -178,7 +187,7 @@ final class Yaml {
     }
     if (v instanceof Map || v instanceof List) {
       try {
-        return JSON.writeValueAsString(v);
+        return Mappers.JSON.writeValueAsString(v);
       } catch (IOException e) {
         return String.valueOf(v);
       }

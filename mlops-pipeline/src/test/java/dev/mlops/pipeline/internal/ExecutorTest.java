@@ -47,20 +47,27 @@ class ExecutorTest {
 
   @Test
   void independentBranchesOverlap() throws IOException {
-    String cmd = "date +%s%N > X.start; sleep 0.4; date +%s%N > X.end; echo done > X.out";
+    // each stage announces its start, then waits (bounded) for the other's: both can only
+    // succeed if they run at the same time, however slow the machine
+    String meet =
+        "touch X.start; i=0; while [ ! -e Y.start ] && [ $i -lt 6000 ]; do sleep 0.01;"
+            + " i=$((i+1)); done; test -e Y.start && echo done > X.out";
     Pipeline p =
         Pipeline.builder("par")
+            .stage("a", s -> s.cmd(meet.replace("X", "a").replace("Y", "b")).outs("a.out"))
+            .stage("b", s -> s.cmd(meet.replace("X", "b").replace("Y", "a")).outs("b.out"))
+            .build();
+    PipelineRun r = pipelines.repro(p, ReproOptions.defaults().parallelism(2));
+    assertThat(r.succeeded()).as(r.toString()).isTrue();
+
+    // with parallelism 1 they do not overlap
+    String cmd = "date +%s%N > X.start; date +%s%N > X.end; echo done > X.out";
+    Pipeline q =
+        Pipeline.builder("seq")
             .stage("a", s -> s.cmd(cmd.replace("X", "a")).outs("a.out"))
             .stage("b", s -> s.cmd(cmd.replace("X", "b")).outs("b.out"))
             .build();
-    PipelineRun r = pipelines.repro(p, ReproOptions.defaults().parallelism(2));
-    assertThat(r.succeeded()).isTrue();
-    // each started before the other ended
-    assertThat(nanos("a.start")).isLessThan(nanos("b.end"));
-    assertThat(nanos("b.start")).isLessThan(nanos("a.end"));
-
-    // with parallelism 1 they do not
-    PipelineRun seq = pipelines.repro(p, ReproOptions.defaults().force(true));
+    PipelineRun seq = pipelines.repro(q, ReproOptions.defaults().parallelism(1));
     assertThat(seq.succeeded()).isTrue();
     boolean aFirst = nanos("a.start") < nanos("b.start");
     if (aFirst) {
@@ -136,19 +143,26 @@ class ExecutorTest {
             .stage(
                 "slow",
                 s ->
-                    s.cmd("sleep 30 & echo $! > child.pid; wait; echo never > out.txt")
+                    s.cmd(
+                            "sleep 30 & echo $! > child.tmp && mv child.tmp child.pid; wait;"
+                                + " echo never > out.txt")
                         .outs("out.txt"))
             .build();
     long t0 = System.nanoTime();
-    PipelineRun r = pipelines.repro(p, ReproOptions.defaults().timeout(Duration.ofMillis(700)));
+    PipelineRun r = pipelines.repro(p, ReproOptions.defaults().timeout(Duration.ofMillis(1500)));
     assertThat(r.stage("slow").outcome()).isEqualTo(StageOutcome.FAILED);
     assertThat(r.stage("slow").message()).contains("timed out");
-    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(20);
-    long pid = Long.parseLong(Files.readString(ws.resolve("child.pid")).trim());
-    Optional<ProcessHandle> child = ProcessHandle.of(pid);
-    if (child.isPresent()) {
-      child.get().onExit().get(5, TimeUnit.SECONDS);
-      assertThat(child.get().isAlive()).isFalse();
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(25);
+    // on a machine slow enough that the shell had not forked its child yet there is no child
+    // to check; the pid file is written by rename, so it is never seen half-written
+    Path pidFile = ws.resolve("child.pid");
+    if (Files.exists(pidFile)) {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      Optional<ProcessHandle> child = ProcessHandle.of(pid);
+      if (child.isPresent()) {
+        child.get().onExit().get(10, TimeUnit.SECONDS);
+        assertThat(child.get().isAlive()).isFalse();
+      }
     }
     assertThat(ws.resolve("out.txt")).doesNotExist();
     assertThat(ws.resolve("dvc.lock")).doesNotExist();
@@ -180,15 +194,21 @@ class ExecutorTest {
   void cancellationKillsRunningAndSkipsTheRest() throws Exception {
     Pipeline p =
         Pipeline.builder("c")
-            .stage("long", s -> s.cmd("echo $$ > long.pid; sleep 30; echo x > l.txt").outs("l.txt"))
+            .stage(
+                "long",
+                s ->
+                    s.cmd("echo $$ > long.tmp && mv long.tmp long.pid; sleep 30; echo x > l.txt")
+                        .outs("l.txt"))
             .stage("next", s -> s.cmd("cp l.txt m.txt").deps("l.txt").outs("m.txt"))
             .build();
     PipelineExecution ex = pipelines.start(p, ReproOptions.defaults());
     Path pidFile = ws.resolve("long.pid");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // the pid file appears (by rename, so whole) once the stage runs; bounded only as a safety net
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(pidFile) && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
+    assertThat(pidFile).exists();
     ex.cancel();
     PipelineRun r = ex.await(Duration.ofSeconds(15)).orElseThrow();
     assertThat(r.cancelled()).isTrue();
@@ -280,7 +300,7 @@ class ExecutorTest {
       for (int j : deps.get(i)) {
         assertThat(started.get("s" + i))
             .as("seed %d: s%d after s%d", seed, i, j)
-            .isGreaterThan(ended.get("s" + j));
+            .isGreaterThanOrEqualTo(ended.get("s" + j));
       }
     }
     PipelineRun again = pipelines.repro(p, ReproOptions.defaults().parallelism(3));

@@ -43,7 +43,7 @@ class ScheduleRunTest {
     PipelineSchedule a = pipelines.schedule(p, Schedule.every(Duration.ofMillis(20)));
     PipelineSchedule b =
         pipelines.schedule(p, Schedule.every(Duration.ofMillis(25)), ReproOptions.defaults());
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (a.completedRuns() + b.completedRuns() < 4 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }

@@ -185,7 +185,7 @@ class EndpointBatchingTest {
     Endpoint<In, Out> ep =
         m.serving()
             .endpoint("window", In.class, EndpointBatchingTest::sums)
-            .batching(100, Duration.ofMillis(20))
+            .batching(100, Duration.ofMillis(300))
             .build();
     List<CompletableFuture<Out>> fs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {

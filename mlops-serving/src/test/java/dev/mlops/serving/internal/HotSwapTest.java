@@ -47,6 +47,9 @@ class HotSwapTest {
   final ObjectMapper json = new ObjectMapper();
   final ConcurrentLinkedQueue<Integer> closedVersions = new ConcurrentLinkedQueue<>();
 
+  /** Counted down by a sleeping model once a request is inside its predict call. */
+  final CountDownLatch insideSlowPredict = new CountDownLatch(1);
+
   /** A model whose files hold a JSON "bias" (data, never Java-deserialized). */
   final class BiasModel implements BatchPredictor<In, Out>, AutoCloseable {
     final int version;
@@ -66,6 +69,7 @@ class HotSwapTest {
         throw new IllegalStateException("version " + version + " used after close");
       }
       if (sleepMillis > 0) {
+        insideSlowPredict.countDown();
         Thread.sleep(sleepMillis);
       }
       List<Out> out = new ArrayList<>();
@@ -199,15 +203,8 @@ class HotSwapTest {
             .refreshInterval(Duration.ZERO)
             .build();
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    CountDownLatch started = new CountDownLatch(1);
-    Future<Out> slow =
-        pool.submit(
-            () -> {
-              started.countDown();
-              return ep.predict(new In(1));
-            });
-    started.await();
-    Thread.sleep(100);
+    Future<Out> slow = pool.submit(() -> ep.predict(new In(1)));
+    assertThat(insideSlowPredict.await(10, TimeUnit.SECONDS)).isTrue();
     registerProduction(2000);
     ep.refresh();
     assertThat(ep.predict(new In(1)).version()).isEqualTo(2);

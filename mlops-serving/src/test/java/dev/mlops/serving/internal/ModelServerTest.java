@@ -428,9 +428,10 @@ class ModelServerTest {
   }
 
   @Test
-  void keepAliveRoundTripStaysUnderFiveMilliseconds() throws Exception {
-    // regression test for the JDK 17 Nagle stall (~44 ms per keep-alive request without nodelay):
-    // one connection, each request sent in one write with TCP_NODELAY on the client side
+  void keepAliveConnectionsRunWithNagleOff() throws Exception {
+    // JDK 17 stalls ~40 ms per keep-alive request unless sun.net.httpserver.nodelay is set before
+    // the first server exists; the round-trip time itself is measured by HttpBenchmark, not here
+    assertThat(System.getProperty(JdkModelServer.NODELAY)).isEqualTo("true");
     String payload = "{\"instances\": [{\"age\": 1, \"income\": 1}]}";
     byte[] request =
         ("POST /invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -444,24 +445,13 @@ class ModelServerTest {
       socket.setSoTimeout(5_000);
       java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
       java.io.OutputStream out = socket.getOutputStream();
-      // the stall would hit every request, so the best median of three rounds still catches it
-      // while riding out a loaded CI machine
-      double best = Double.MAX_VALUE;
-      for (int round = 0; round < 3 && best >= 5.0; round++) {
-        long[] took = new long[60];
-        for (int i = -20; i < took.length; i++) {
-          long t0 = System.nanoTime();
-          out.write(request);
-          out.flush();
-          assertThat(readResponse(in)).startsWith("HTTP/1.1 200");
-          if (i >= 0) {
-            took[i] = System.nanoTime() - t0;
-          }
-        }
-        Arrays.sort(took);
-        best = Math.min(best, took[took.length / 2] / 1e6);
+      for (int i = 0; i < 50; i++) {
+        out.write(request);
+        out.flush();
+        assertThat(readResponse(in))
+            .as("request %d on one connection", i)
+            .startsWith("HTTP/1.1 200");
       }
-      assertThat(best).as("median keep-alive round trip, ms").isLessThan(5.0);
     }
   }
 

@@ -85,7 +85,8 @@ public final class AtomicFiles {
       }
     }
     for (Path f : files) {
-      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+      // read-only descriptors can be synced, and objects may be created read-only
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
         ch.force(true);
       }
     }

@@ -16,7 +16,6 @@ import dev.mlops.versioning.DataVersion;
 import dev.mlops.versioning.DataVersioning;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemLoopException;
@@ -28,8 +27,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -48,7 +47,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +60,9 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   static final String MD5 = "md5";
   static final String DOS2UNIX = "md5-dos2unix";
   private static final int BATCH = 128;
+
+  /** Objects per task when transferring to or from a remote. */
+  private static final int TRANSFER_BATCH = 64;
 
   /** Above this many objects, list a store once instead of checking objects one by one. */
   private static final int LIST_THRESHOLD = 256;
@@ -75,6 +77,9 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   private final ExecutorService io;
   private final Object gitignoreLock = new Object();
   private final Map<String, Boolean> reflinkSupport = new ConcurrentHashMap<>();
+
+  /** Whether reflinks work into a folder, by folder (a file store lookup per file is costly). */
+  private final Map<Path, Boolean> reflinkDirs = new ConcurrentHashMap<>();
 
   public DefaultDataVersioning(ModuleContext context) {
     this.workspace = realOrAbsolute(context.workspace());
@@ -187,32 +192,55 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     }
   }
 
+  /** Whether a folder is skipped inside a tracked folder, as DVC does. */
+  private static boolean ignoredDir(Path d) {
+    Path n = d.getFileName();
+    if (n == null) {
+      return false;
+    }
+    String name = n.toString();
+    return name.equals(".git") || name.equals(".dvc") || name.equals(".hg");
+  }
+
+  private static String relpath(Path dir, Path f) {
+    if ("/".equals(f.getFileSystem().getSeparator())) {
+      // f was reached from dir, so its string starts with dir's and a separator
+      String d = dir.toString();
+      String s = f.toString();
+      if (s.length() > d.length() + 1 && s.startsWith(d) && s.charAt(d.length()) == '/') {
+        return s.substring(d.length() + 1);
+      }
+      return dir.relativize(f).toString();
+    }
+    return dir.relativize(f).toString().replace('\\', '/');
+  }
+
+  /**
+   * Every regular file under {@code dir} (symlinks followed, loops skipped, .git/.dvc/.hg folders
+   * skipped), with its stat. The folders at the top are walked in parallel; the order is the
+   * directory order, deterministic for an unchanged folder.
+   */
   private List<Item> walk(Path dir) {
-    List<Item> items = new ArrayList<>();
+    Object rootKey;
+    List<Item> top = new ArrayList<>();
+    List<Path> subdirs = new ArrayList<>();
     try {
+      rootKey = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
       Files.walkFileTree(
           dir,
           EnumSet.of(FileVisitOption.FOLLOW_LINKS),
-          Integer.MAX_VALUE,
+          1,
           new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-              String name = d.getFileName() == null ? "" : d.getFileName().toString();
-              if (!d.equals(dir)
-                  && (name.equals(".git") || name.equals(".dvc") || name.equals(".hg"))) {
-                return FileVisitResult.SKIP_SUBTREE;
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-              if (attrs.isRegularFile()) {
-                String r = dir.relativize(f).toString();
-                if (!"/".equals(f.getFileSystem().getSeparator())) {
-                  r = r.replace('\\', '/');
+              if (attrs.isDirectory()) {
+                if (rootKey != null && rootKey.equals(attrs.fileKey())) {
+                  log.warn("skipping symlink loop at {}", f);
+                } else if (!ignoredDir(f)) {
+                  subdirs.add(f);
                 }
-                items.add(new Item(r, f, StateTable.Stat.of(attrs)));
+              } else if (attrs.isRegularFile()) {
+                top.add(new Item(relpath(dir, f), f, StateTable.Stat.of(attrs)));
               }
               return FileVisitResult.CONTINUE;
             }
@@ -229,14 +257,114 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     } catch (IOException e) {
       throw new StoreException("cannot walk " + dir + ": " + e.getMessage(), e);
     }
+    if (subdirs.isEmpty()) {
+      return top;
+    }
+    List<List<Item>> parts = new ArrayList<>();
+    List<Runnable> tasks = new ArrayList<>();
+    for (Path sub : subdirs) {
+      List<Item> part = new ArrayList<>();
+      parts.add(part);
+      tasks.add(() -> walkSubtree(dir, sub, rootKey, part));
+    }
+    Parallel.runAll(cpu, tasks);
+    int n = top.size();
+    for (List<Item> p : parts) {
+      n += p.size();
+    }
+    List<Item> items = new ArrayList<>(n);
+    items.addAll(top);
+    parts.forEach(items::addAll);
     return items;
+  }
+
+  /** Walks one folder below {@code dir}; {@code rootKey} is the walk's root, an ancestor too. */
+  private static void walkSubtree(Path dir, Path sub, Object rootKey, List<Item> out) {
+    try {
+      Files.walkFileTree(
+          sub,
+          EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+          Integer.MAX_VALUE,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+              if (!d.equals(sub) && ignoredDir(d)) {
+                return FileVisitResult.SKIP_SUBTREE;
+              }
+              if (rootKey != null && rootKey.equals(attrs.fileKey())) {
+                log.warn("skipping symlink loop at {}", d);
+                return FileVisitResult.SKIP_SUBTREE;
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+              if (attrs.isRegularFile()) {
+                out.add(new Item(relpath(dir, f), f, StateTable.Stat.of(attrs)));
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+              if (e instanceof FileSystemLoopException) {
+                log.warn("skipping symlink loop at {}", f);
+                return FileVisitResult.CONTINUE;
+              }
+              throw e;
+            }
+          });
+    } catch (IOException e) {
+      throw new StoreException("cannot walk " + sub + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The state-table hash name under which a folder's summary row is kept. */
+  private static String folderAlgo(String algo) {
+    return "dir:" + algo;
+  }
+
+  /**
+   * A folder's summary stat for the state table: the MD5 of every file's relpath and stat in walk
+   * order (as the "inode"), the file count (as the "mtime") and the total size. Equal only if no
+   * file was added, removed, renamed or changed (by the same inode+mtime+size rule as files).
+   */
+  private static StateTable.Stat fingerprint(List<Item> items) {
+    MessageDigest md = Hashing.md5();
+    StringBuilder sb = new StringBuilder(8192);
+    long total = 0;
+    for (Item it : items) {
+      StateTable.Stat s = it.stat();
+      sb.append(it.relpath())
+          .append('\0')
+          .append(s.inode())
+          .append('\0')
+          .append(s.mtimeNs())
+          .append('\0')
+          .append(s.size())
+          .append('\n');
+      total += s.size();
+      if (sb.length() >= 8000) {
+        md.update(sb.toString().getBytes(StandardCharsets.UTF_8));
+        sb.setLength(0);
+      }
+    }
+    md.update(sb.toString().getBytes(StandardCharsets.UTF_8));
+    return new StateTable.Stat(Hashing.hex(md.digest()), items.size(), total);
+  }
+
+  private Hashed hashPath(Path abs, String algo, boolean store, ProgressListener progress) {
+    return hashPath(abs, algo, store, true, progress);
   }
 
   /**
    * Hashes a file or folder; with {@code store}, also puts every file and the manifest into the
-   * cache. Remembers hashes in the state table.
+   * cache. Remembers hashes in the state table. Without {@code needManifest} (and without {@code
+   * store}), an unchanged folder is answered from its summary row and the result has no manifest.
    */
-  private Hashed hashPath(Path abs, String algo, boolean store, ProgressListener progress) {
+  private Hashed hashPath(
+      Path abs, String algo, boolean store, boolean needManifest, ProgressListener progress) {
     BasicFileAttributes attrs;
     try {
       attrs = Files.readAttributes(abs, BasicFileAttributes.class);
@@ -252,58 +380,62 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       List<StateTable.Row> rows = new ArrayList<>();
       String md5 = hashItem(item, known.orElse(null), algo, store, rows, null, null);
       state.record(rows, algo);
-      safe(progress, task, attrs.size(), attrs.size());
+      Progress.report(progress, task, attrs.size(), attrs.size());
       return new Hashed(md5, attrs.size(), -1, null);
     }
     if (!attrs.isDirectory()) {
       throw new InvalidInputException("path", abs, "a regular file or a folder");
     }
     List<Item> items = walk(abs);
+    StateTable.Stat summary = fingerprint(items);
+    if (!store && !needManifest) {
+      Optional<String> oid = state.lookup(abs, summary, folderAlgo(algo));
+      if (oid.isPresent()) {
+        Progress.report(progress, task, items.size(), items.size());
+        return new Hashed(oid.get(), summary.size(), items.size(), null);
+      }
+    }
     Map<String, StateTable.Row> known = state.under(abs, algo);
     Set<String> cached = store && items.size() > LIST_THRESHOLD ? cache.list(false) : null;
-    long total = items.size();
-    AtomicLong done = new AtomicLong();
-    safe(progress, task, 0, total);
-    List<Manifest.Entry> entries = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<StateTable.Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<Runnable> tasks = new ArrayList<>();
+    Predicate<String> present =
+        cached != null ? cached::contains : oid -> cache.contains(oid, false);
+    Progress done = new Progress(progress, task, items.size()).start();
+    List<Manifest.Entry> entries = new ArrayList<>(items.size());
+    List<StateTable.Row> rows = new ArrayList<>();
     ObjectStore.Pending pending = store ? new ObjectStore.Pending() : null;
     // files whose state row still matches need no work (status of an unchanged folder): no pool
     List<Item> work = new ArrayList<>();
     for (Item it : items) {
       StateTable.Row row = known.get(it.path().toString());
-      if (row != null
-          && row.stat().equals(it.stat())
-          && (!store
-              || (cached != null
-                  ? cached.contains(row.md5())
-                  : cache.contains(row.md5(), false)))) {
+      if (row != null && row.stat().equals(it.stat()) && (!store || present.test(row.md5()))) {
         entries.add(new Manifest.Entry(it.relpath(), row.md5(), it.stat().size()));
       } else {
         work.add(it);
       }
     }
-    done.set(entries.size());
     if (!entries.isEmpty()) {
-      safe(progress, task, done.get(), total);
+      done.add(entries.size());
     }
-    for (int i = 0; i < work.size(); i += BATCH) {
-      List<Item> batch = work.subList(i, Math.min(work.size(), i + BATCH));
-      tasks.add(
-          () -> {
-            List<StateTable.Row> local = new ArrayList<>();
+    try {
+      Parallel.forChunks(
+          cpu,
+          work,
+          BATCH,
+          batch -> {
+            List<StateTable.Row> localRows = new ArrayList<>();
+            List<Manifest.Entry> localEntries = new ArrayList<>(batch.size());
             for (Item it : batch) {
               StateTable.Row row = known.get(it.path().toString());
               String k = row != null && row.stat().equals(it.stat()) ? row.md5() : null;
-              String md5 = hashItem(it, k, algo, store, local, cached, pending);
-              entries.add(new Manifest.Entry(it.relpath(), md5, it.stat().size()));
-              safe(progress, task, done.incrementAndGet(), total);
+              String md5 = hashItem(it, k, algo, store, localRows, present, pending);
+              localEntries.add(new Manifest.Entry(it.relpath(), md5, it.stat().size()));
             }
-            rows.addAll(local);
+            synchronized (entries) {
+              entries.addAll(localEntries);
+              rows.addAll(localRows);
+            }
+            done.add(batch.size());
           });
-    }
-    try {
-      runAll(cpu, tasks);
     } catch (RuntimeException e) {
       if (pending != null) {
         cache.abort(pending);
@@ -311,16 +443,24 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       throw e;
     }
     Manifest manifest = Manifest.of(entries);
+    String oid = manifest.oid();
+    // the state rows are written while the objects are renamed into place
+    Runnable remember =
+        () -> {
+          state.record(rows, algo);
+          state.record(List.of(new StateTable.Row(abs.toString(), summary, oid)), folderAlgo(algo));
+        };
     if (store) {
       try {
-        cache.commit(pending);
+        cache.commit(pending, cpu, List.of(remember));
         cache.insertManifest(manifest);
       } catch (IOException e) {
         throw new StoreException("cannot write the cache of " + abs + ": " + e.getMessage(), e);
       }
+    } else {
+      remember.run();
     }
-    state.record(rows, algo);
-    return new Hashed(manifest.oid(), manifest.size(), entries.size(), manifest);
+    return new Hashed(oid, manifest.size(), entries.size(), manifest);
   }
 
   /** Hashes (and with {@code store} caches) one file, adding a state row when it was hashed. */
@@ -330,13 +470,12 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       String algo,
       boolean store,
       List<StateTable.Row> rows,
-      Set<String> cached,
+      Predicate<String> present,
       ObjectStore.Pending pending) {
     try {
       if (known != null) {
-        if (store && !(cached != null ? cached.contains(known) : cache.contains(known, false))) {
-          String md5 =
-              pending == null ? cache.insert(it.path()) : cache.insertDeferred(it.path(), pending);
+        if (store && !(present != null ? present.test(known) : cache.contains(known, false))) {
+          String md5 = insert(it.path(), present, pending);
           if (!md5.equals(known)) {
             rows.add(new StateTable.Row(it.path().toString(), it.stat(), md5));
           }
@@ -346,7 +485,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       }
       String md5;
       if (store) {
-        md5 = pending == null ? cache.insert(it.path()) : cache.insertDeferred(it.path(), pending);
+        md5 = insert(it.path(), present, pending);
       } else if (DOS2UNIX.equals(algo)) {
         try (InputStream in = Files.newInputStream(it.path())) {
           md5 = Hashing.md5Dos2Unix(in);
@@ -359,6 +498,11 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     } catch (IOException e) {
       throw new StoreException("cannot hash " + it.path() + ": " + e.getMessage(), e);
     }
+  }
+
+  private String insert(Path file, Predicate<String> present, ObjectStore.Pending pending)
+      throws IOException {
+    return pending == null ? cache.insert(file) : cache.insertFile(file, present, pending);
   }
 
   @Override
@@ -434,20 +578,30 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       materialize(h.oid(), false, abs);
       return;
     }
-    List<Runnable> tasks = new ArrayList<>();
-    List<Manifest.Entry> es = h.manifest().entries();
-    for (int i = 0; i < es.size(); i += BATCH) {
-      List<Manifest.Entry> batch = es.subList(i, Math.min(es.size(), i + BATCH));
-      tasks.add(
-          () -> {
-            List<StateTable.Row> rows = new ArrayList<>();
+    materializeAll(h.manifest().entries(), false, abs);
+  }
+
+  /** Places the files of a folder version under {@code dir} in parallel; one state write. */
+  private void materializeAll(List<Manifest.Entry> entries, boolean legacy, Path dir) {
+    List<StateTable.Row> rows = new ArrayList<>(entries.size());
+    try {
+      Parallel.forChunks(
+          cpu,
+          entries,
+          BATCH,
+          batch -> {
+            List<StateTable.Row> local = new ArrayList<>(batch.size());
             for (Manifest.Entry e : batch) {
-              materialize(e.md5(), false, abs.resolve(e.relpath()), rows);
+              materialize(e.md5(), legacy, dir.resolve(e.relpath()), local);
             }
-            state.record(rows, MD5);
+            synchronized (rows) {
+              rows.addAll(local);
+            }
           });
+    } finally {
+      // what was placed is remembered even when another file failed
+      state.record(rows, legacy ? DOS2UNIX : MD5);
     }
-    runAll(io, tasks);
   }
 
   // ---------------------------------------------------------------- materializing
@@ -461,29 +615,33 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
 
   /**
    * Like {@link #materialize(String, boolean, Path)}, adding the target's state row to {@code
-   * rows}.
+   * rows}. A missing parent folder is created when the first write finds it missing.
    */
   private void materialize(String oid, boolean legacy, Path target, List<StateTable.Row> rows) {
-    Path obj = cache.locate(oid, legacy).orElseThrow(() -> ObjectStore.missing(oid));
     try {
-      if (!Files.isDirectory(target.getParent())) {
-        Files.createDirectories(target.getParent());
-      }
       for (LinkType type : linkTypes) {
         Path tmp = AtomicFiles.tempSibling(target);
+        boolean placed = false;
         try {
           switch (type) {
             case COPY -> {
-              copyVerified(oid, legacy, obj, tmp);
+              try {
+                cache.copyOut(oid, legacy, tmp);
+              } catch (NoSuchFileException e) {
+                Files.createDirectories(target.getParent());
+                cache.copyOut(oid, legacy, tmp);
+              }
             }
             case REFLINK -> {
-              if (!reflink(oid, legacy, obj, tmp)) {
+              if (!reflink(oid, legacy, tmp)) {
                 continue;
               }
             }
             case HARDLINK -> {
+              Path obj = located(oid, legacy);
               verifyCached(oid, legacy, obj);
               try {
+                Files.createDirectories(target.getParent());
                 Files.createLink(tmp, obj);
               } catch (IOException | UnsupportedOperationException e) {
                 log.debug("hardlink {} -> {} failed: {}", target, obj, e.toString());
@@ -491,8 +649,10 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
               }
             }
             case SYMLINK -> {
+              Path obj = located(oid, legacy);
               verifyCached(oid, legacy, obj);
               try {
+                Files.createDirectories(target.getParent());
                 Files.createSymbolicLink(tmp, obj);
               } catch (IOException | UnsupportedOperationException e) {
                 log.debug("symlink {} -> {} failed: {}", target, obj, e.toString());
@@ -500,15 +660,15 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
               }
             }
           }
-          if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            deleteTree(target);
-          }
-          AtomicFiles.move(tmp, target);
+          placeFile(tmp, target);
+          placed = true;
           BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class);
           rows.add(new StateTable.Row(target.toString(), StateTable.Stat.of(a), oid));
           return;
         } finally {
-          Files.deleteIfExists(tmp);
+          if (!placed) {
+            Files.deleteIfExists(tmp);
+          }
         }
       }
       throw new StoreException(
@@ -518,15 +678,35 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     }
   }
 
-  private void copyVerified(String oid, boolean legacy, Path obj, Path tmp) throws IOException {
-    try (InputStream in =
-        ObjectStore.verifying(Files.newInputStream(obj), oid, legacy, obj.toString())) {
-      AtomicFiles.copyToTemp(in, tmp, false);
+  private Path located(String oid, boolean legacy) {
+    return cache.locate(oid, legacy).orElseThrow(() -> ObjectStore.missing(oid));
+  }
+
+  /** Renames {@code tmp} to {@code target}, replacing a folder found there. */
+  private static void placeFile(Path tmp, Path target) throws IOException {
+    try {
+      AtomicFiles.move(tmp, target);
+    } catch (IOException e) {
+      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw e;
+      }
+      deleteTree(target);
+      AtomicFiles.move(tmp, target);
     }
   }
 
-  private boolean reflink(String oid, boolean legacy, Path obj, Path tmp) throws IOException {
-    if (Files.size(obj) < (1 << 20) || !reflinkSupported(tmp.getParent())) {
+  private boolean reflink(String oid, boolean legacy, Path tmp) throws IOException {
+    Path dir = tmp.getParent();
+    Boolean works = reflinkDirs.get(dir);
+    if (works == null) {
+      Files.createDirectories(dir);
+      works = reflinkDirs.computeIfAbsent(dir, this::reflinkSupported);
+    }
+    if (!works) {
+      return false;
+    }
+    Path obj = located(oid, legacy);
+    if (Files.size(obj) < (1 << 20)) {
       return false;
     }
     verifyCached(oid, legacy, obj);
@@ -662,6 +842,9 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   @Override
   public boolean isCached(DataVersion version) {
     String oid = oidOf(version);
+    if (!oid.endsWith(".dir") && cache.contains(oid, false)) {
+      return true; // the common case in one stat (pipeline status asks this per output)
+    }
     return cachedFully(oid, legacyOf(oid), new CacheIndex());
   }
 
@@ -762,17 +945,44 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
 
   private Optional<DataState> stateOf(PointerFile.Out o, CacheIndex index) {
     confine(o, null);
-    if (o.md5() != null && o.cached() && !cachedFully(o.md5(), o.legacy(), index)) {
+    boolean checkCache = o.md5() != null && o.cached();
+    boolean exists = Files.exists(o.absolute());
+    if (!exists || o.md5() == null) {
+      if (checkCache && !cachedFully(o.md5(), o.legacy(), index)) {
+        return Optional.of(DataState.NOT_IN_CACHE);
+      }
+      return Optional.of(exists ? DataState.MODIFIED : DataState.DELETED);
+    }
+    // the cache check (listing, manifest) runs while the workspace copy is walked and hashed
+    Future<Boolean> inCache =
+        checkCache ? io.submit(() -> cachedFully(o.md5(), o.legacy(), index)) : null;
+    Hashed h;
+    try {
+      h = hashPath(o.absolute(), o.legacy() ? DOS2UNIX : MD5, false, false, ProgressListener.NONE);
+    } catch (RuntimeException e) {
+      if (inCache != null && !join(inCache)) {
+        return Optional.of(DataState.NOT_IN_CACHE);
+      }
+      throw e;
+    }
+    if (inCache != null && !join(inCache)) {
       return Optional.of(DataState.NOT_IN_CACHE);
     }
-    if (!Files.exists(o.absolute())) {
-      return Optional.of(DataState.DELETED);
-    }
-    if (o.md5() == null) {
-      return Optional.of(DataState.MODIFIED);
-    }
-    Hashed h = hashPath(o.absolute(), o.legacy() ? DOS2UNIX : MD5, false, ProgressListener.NONE);
     return h.oid().equals(o.md5()) ? Optional.empty() : Optional.of(DataState.MODIFIED);
+  }
+
+  private static <T> T join(Future<T> f) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new MlopsException("a versioning task failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted", e);
+    }
   }
 
   // ---------------------------------------------------------------- checkout
@@ -879,9 +1089,13 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       }
       replaceFile = true;
     } else if (Files.isDirectory(target)) {
-      Hashed h = hashPath(target, algo, false, ProgressListener.NONE);
+      // an unchanged folder is answered from its summary row; the manifest only when it differs
+      Hashed h = hashPath(target, algo, false, false, ProgressListener.NONE);
       if (h.oid().equals(oid)) {
         return () -> {};
+      }
+      if (h.manifest() == null) {
+        h = hashPath(target, algo, false, true, ProgressListener.NONE);
       }
       List<String> lost = new ArrayList<>();
       for (Manifest.Entry e : h.manifest().entries()) {
@@ -909,26 +1123,14 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
             pruneEmpty(f.getParent(), target);
           }
         }
-        List<Runnable> tasks = new ArrayList<>();
         List<Manifest.Entry> pending = new ArrayList<>();
         for (Manifest.Entry e : manifest.entries()) {
           if (!e.md5().equals(current.get(e.relpath()))) {
             pending.add(e);
           }
         }
-        for (int i = 0; i < pending.size(); i += BATCH) {
-          List<Manifest.Entry> batch = pending.subList(i, Math.min(pending.size(), i + BATCH));
-          tasks.add(
-              () -> {
-                List<StateTable.Row> rows = new ArrayList<>();
-                for (Manifest.Entry e : batch) {
-                  materialize(e.md5(), legacy, target.resolve(e.relpath()), rows);
-                }
-                state.record(rows, legacy ? DOS2UNIX : MD5);
-              });
-        }
         Files.createDirectories(target);
-        runAll(io, tasks);
+        materializeAll(pending, legacy, target);
       } catch (IOException e) {
         throw new StoreException("cannot check out " + target + ": " + e.getMessage(), e);
       }
@@ -1157,6 +1359,14 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     return provider(uri).open(uri);
   }
 
+  /**
+   * The pool for transfers with a remote: a folder remote is bound by this machine's CPU (more
+   * threads than cores only contend), other remotes by latency.
+   */
+  private ExecutorService transferPool(DataRemote r) {
+    return "file".equalsIgnoreCase(r.uri().getScheme()) ? cpu : io;
+  }
+
   private static String remoteKey(Obj o) {
     return o.legacy() ? ObjectStore.legacyKey(o.oid()) : ObjectStore.key(o.oid());
   }
@@ -1187,28 +1397,26 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       List<Obj> files = absent(r, wanted, present);
       List<Obj> dirs = absent(r, manifests, present);
       long total = (long) files.size() + dirs.size();
-      AtomicLong done = new AtomicLong();
-      String task = "pushing to " + r.uri();
-      safe(progress, task, 0, total);
+      Progress done = new Progress(progress, "pushing to " + r.uri(), total).start();
+      // files first, made durable and visible before the manifests that name them
       for (List<Obj> phase : List.of(files, dirs)) {
-        List<Runnable> tasks = new ArrayList<>();
-        for (int i = 0; i < phase.size(); i += 16) {
-          List<Obj> batch = phase.subList(i, Math.min(phase.size(), i + 16));
-          tasks.add(
-              () -> {
-                for (Obj o : batch) {
-                  try (InputStream in = cache.open(o.oid(), o.legacy())) {
-                    r.put(remoteKey(o), in, -1);
-                  } catch (IOException e) {
-                    throw new StoreException("cannot push " + o.oid() + ": " + e.getMessage(), e);
-                  }
-                  safe(progress, task, done.incrementAndGet(), total);
+        Parallel.forChunks(
+            transferPool(r),
+            phase,
+            TRANSFER_BATCH,
+            batch -> {
+              for (Obj o : batch) {
+                // one read of the object, verified while it is copied to the remote
+                try (InputStream in = cache.open(o.oid(), o.legacy())) {
+                  r.put(remoteKey(o), in, -1);
+                } catch (IOException e) {
+                  throw new StoreException("cannot push " + o.oid() + ": " + e.getMessage(), e);
                 }
-              });
-        }
-        runAll(io, tasks);
+              }
+              done.add(batch.size());
+            });
+        r.flush();
       }
-      r.flush();
       log.info("pushed {} objects to {}", total, r.uri());
     }
   }
@@ -1242,7 +1450,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
             }
           });
     }
-    runAll(io, tasks);
+    Parallel.runAll(io, tasks);
     List<Obj> sorted = new ArrayList<>(out);
     sorted.sort(Comparator.comparing(Obj::oid));
     return sorted;
@@ -1307,16 +1515,17 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
 
   private void download(
       DataRemote r, List<Obj> objs, List<String> failed, ProgressListener progress, String task) {
-    long total = objs.size();
-    AtomicLong done = new AtomicLong();
-    List<Runnable> tasks = new ArrayList<>();
+    Progress done = new Progress(progress, task, objs.size());
     ObjectStore.Pending pending = new ObjectStore.Pending();
-    for (int i = 0; i < objs.size(); i += 16) {
-      List<Obj> batch = objs.subList(i, Math.min(objs.size(), i + 16));
-      tasks.add(
-          () -> {
+    try {
+      Parallel.forChunks(
+          transferPool(r),
+          objs,
+          TRANSFER_BATCH,
+          batch -> {
             for (Obj o : batch) {
               String key = remoteKey(o);
+              // one read of the remote object, hashed while it is written to a temp object
               try (InputStream in = r.get(key)) {
                 cache.insertVerifiedDeferred(o.oid(), o.legacy(), in, r.uri() + "/" + key, pending);
               } catch (NotFoundException e) {
@@ -1325,13 +1534,10 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
                 throw new StoreException(
                     "cannot fetch " + key + " from " + r.uri() + ": " + e.getMessage(), e);
               }
-              safe(progress, task, done.incrementAndGet(), total);
             }
+            done.add(batch.size());
           });
-    }
-    try {
-      runAll(io, tasks);
-      cache.commit(pending);
+      cache.commit(pending, cpu, List.of());
     } catch (IOException e) {
       throw new StoreException(
           "cannot write fetched objects to " + cache.root() + ": " + e.getMessage(), e);
@@ -1352,56 +1558,6 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   }
 
   // ---------------------------------------------------------------- plumbing
-
-  private static void safe(ProgressListener l, String task, long done, long total) {
-    try {
-      l.progress(task, done, total);
-    } catch (RuntimeException e) {
-      log.warn("progress listener failed on {}: {}", task, e.toString());
-    }
-  }
-
-  /** Runs tasks on a pool and waits; the first failure is rethrown after the rest settle. */
-  private static void runAll(ExecutorService pool, Collection<Runnable> tasks) {
-    if (tasks.isEmpty()) {
-      return;
-    }
-    if (tasks.size() == 1) {
-      tasks.iterator().next().run();
-      return;
-    }
-    List<Future<?>> futures = new ArrayList<>();
-    for (Runnable t : tasks) {
-      futures.add(pool.submit(t));
-    }
-    RuntimeException first = null;
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (first == null) {
-          if (c instanceof RuntimeException re) {
-            first = re;
-          } else if (c instanceof IOException ioe) {
-            first = new UncheckedIOException(ioe);
-          } else {
-            first = new MlopsException("a versioning task failed: " + c, c);
-          }
-        }
-        futures.forEach(x -> x.cancel(false));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        futures.forEach(x -> x.cancel(true));
-        throw new StoreException("interrupted", e);
-      } catch (java.util.concurrent.CancellationException e) {
-        // cancelled after an earlier failure
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
-  }
 
   @Override
   public void close() {

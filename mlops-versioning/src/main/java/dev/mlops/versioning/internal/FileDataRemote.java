@@ -7,19 +7,29 @@ import dev.mlops.spi.DataRemote;
 import dev.mlops.spi.DataRemoteProvider;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A remote that is a folder ({@code file:} URIs), in DVC's remote layout. Writes go through a temp
  * name, fsync and rename. Thread-safe.
  */
 public final class FileDataRemote implements DataRemote {
+  private static final ThreadLocal<byte[]> BUFFERS =
+      ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
   private final URI uri;
   private final Path root;
   private final java.util.concurrent.ConcurrentLinkedQueue<Path[]> pending =
@@ -101,49 +111,91 @@ public final class FileDataRemote implements DataRemote {
   public void put(String key, InputStream content, long size) {
     Path target = resolve(key);
     Path tmp = AtomicFiles.tempSibling(target);
+    boolean queued = false;
     try {
-      if (!Files.isDirectory(target.getParent())) {
-        Files.createDirectories(target.getParent());
+      try (FileChannel out = create(tmp)) {
+        copy(content, out);
       }
-      boolean queued = false;
-      try {
-        AtomicFiles.copyToTemp(content, tmp, false);
-        pending.add(new Path[] {tmp, target});
-        queued = true;
-      } finally {
-        if (!queued) {
-          Files.deleteIfExists(tmp);
-        }
-      }
+      pending.add(new Path[] {tmp, target});
+      queued = true;
     } catch (IOException e) {
       throw new StoreException(
           "cannot write " + key + " to remote " + uri + ": " + e.getMessage(), e);
+    } finally {
+      if (!queued) {
+        deleteQuietly(tmp);
+      }
     }
   }
 
-  /** Syncs the file system once, then renames every object put since the last flush into place. */
+  /** Creates a temp file, and its folder when that is missing (no check per object). */
+  private static FileChannel create(Path tmp) throws IOException {
+    try {
+      return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      Files.createDirectories(tmp.getParent());
+      return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+  }
+
+  private static void copy(InputStream in, FileChannel out) throws IOException {
+    byte[] buf = BUFFERS.get();
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // a leftover temp file is never read as an object
+    }
+  }
+
+  /**
+   * Syncs the file system once, then renames every object put since the last flush into place (in
+   * parallel when there are many).
+   */
   @Override
   public synchronized void flush() {
-    java.util.List<Path[]> moves = new java.util.ArrayList<>();
+    List<Path[]> moves = new ArrayList<>();
     for (Path[] m; (m = pending.poll()) != null; ) {
       moves.add(m);
     }
-    java.util.List<Path> temps = new java.util.ArrayList<>();
-    moves.forEach(m -> temps.add(m[0]));
+    if (moves.isEmpty()) {
+      return;
+    }
+    boolean ok = false;
     try {
+      List<Path> temps = new ArrayList<>(moves.size());
+      moves.forEach(m -> temps.add(m[0]));
       AtomicFiles.syncAll(root, temps);
-      for (Path[] m : moves) {
-        AtomicFiles.move(m[0], m[1]);
+      List<List<Path[]>> chunks = new ArrayList<>();
+      for (int i = 0; i < moves.size(); i += 512) {
+        chunks.add(moves.subList(i, Math.min(moves.size(), i + 512)));
       }
-    } catch (IOException e) {
+      Stream<List<Path[]>> stream = chunks.size() > 1 ? chunks.parallelStream() : chunks.stream();
+      stream.forEach(
+          chunk -> {
+            for (Path[] m : chunk) {
+              try {
+                AtomicFiles.move(m[0], m[1]);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+          });
+      ok = true;
+    } catch (IOException | UncheckedIOException e) {
       throw new StoreException("cannot write objects to remote " + uri + ": " + e.getMessage(), e);
     } finally {
-      for (Path t : temps) {
-        try {
-          Files.deleteIfExists(t);
-        } catch (IOException e) {
-          // a leftover temp file is never read as an object
-        }
+      if (!ok) {
+        moves.forEach(m -> deleteQuietly(m[0]));
       }
     }
   }

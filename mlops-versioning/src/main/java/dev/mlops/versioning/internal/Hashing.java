@@ -146,6 +146,26 @@ public final class Hashing {
     return (double) nontext / len <= 0.30;
   }
 
+  /** This thread's direct buffer of {@link #CHUNK} bytes (not to be held across calls). */
+  static ByteBuffer buffer() {
+    return BUFFERS.get();
+  }
+
+  /** Copies {@code in} to a channel and returns the MD5 of what was copied. */
+  public static String copyHashing(InputStream in, FileChannel out) throws IOException {
+    MessageDigest md = md5();
+    byte[] buf = COPY_BUFFERS.get();
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      md.update(buf, 0, n);
+      ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
+    }
+    return hex(md.digest());
+  }
+
   /** Copies {@code in} to {@code out} and returns the MD5 of what was copied. */
   public static String copyHashing(InputStream in, OutputStream out) throws IOException {
     MessageDigest md = md5();

@@ -28,6 +28,8 @@ public final class Manifest {
 
   private final List<Entry> entries;
   private volatile Map<String, Entry> byPath;
+  private volatile byte[] serialized;
+  private volatile String oid;
 
   private Manifest(List<Entry> sorted) {
     this.entries = Collections.unmodifiableList(sorted);
@@ -36,8 +38,19 @@ public final class Manifest {
   /** A manifest of the given entries (any order). */
   public static Manifest of(List<Entry> entries) {
     List<Entry> sorted = new ArrayList<>(entries);
-    sorted.sort(Comparator.comparing(Entry::relpath, CODE_POINT_ORDER));
+    if (!isSorted(sorted)) {
+      sorted.sort(Comparator.comparing(Entry::relpath, CODE_POINT_ORDER));
+    }
     return new Manifest(sorted);
+  }
+
+  private static boolean isSorted(List<Entry> entries) {
+    for (int i = 1; i < entries.size(); i++) {
+      if (compareCodePoints(entries.get(i - 1).relpath(), entries.get(i).relpath()) > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Entries sorted by relpath in code-point order. */
@@ -67,8 +80,17 @@ public final class Manifest {
     return s;
   }
 
-  /** The exact bytes DVC hashes and stores. */
+  /** The exact bytes DVC hashes and stores (a copy). */
   public byte[] serialize() {
+    byte[] b = serialized;
+    if (b == null) {
+      b = render();
+      serialized = b;
+    }
+    return b.clone();
+  }
+
+  private byte[] render() {
     StringBuilder sb = new StringBuilder(entries.size() * 80 + 2);
     sb.append('[');
     boolean first = true;
@@ -89,7 +111,12 @@ public final class Manifest {
 
   /** The folder hash: MD5 of {@link #serialize()} plus {@code .dir}. */
   public String oid() {
-    return Hashing.md5(serialize()) + ".dir";
+    String o = oid;
+    if (o == null) {
+      o = Hashing.md5(serialize()) + ".dir";
+      oid = o;
+    }
+    return o;
   }
 
   /**
@@ -137,15 +164,24 @@ public final class Manifest {
    * Whether a relpath stays inside its folder: relative, no empty, {@code .} or {@code ..} part.
    */
   static boolean isSafeRelpath(String relpath) {
-    if (relpath.isEmpty() || relpath.startsWith("/") || relpath.indexOf('\0') >= 0) {
+    if (relpath.isEmpty() || relpath.indexOf('\0') >= 0) {
       return false;
     }
-    for (String part : relpath.split("/", -1)) {
-      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+    int start = 0;
+    while (true) {
+      int end = relpath.indexOf('/', start);
+      int stop = end < 0 ? relpath.length() : end;
+      int len = stop - start;
+      if (len == 0
+          || (len == 1 && relpath.charAt(start) == '.')
+          || (len == 2 && relpath.charAt(start) == '.' && relpath.charAt(start + 1) == '.')) {
         return false;
       }
+      if (end < 0) {
+        return true;
+      }
+      start = end + 1;
     }
-    return true;
   }
 
   /** Appends {@code s} as Python's {@code json.dumps} (ensure_ascii) writes a string. */
@@ -184,8 +220,29 @@ public final class Manifest {
   }
 
   private static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
+    int n = Math.min(a.length(), b.length());
+    for (int k = 0; k < n; k++) {
+      char ca = a.charAt(k);
+      char cb = b.charAt(k);
+      if (ca != cb) {
+        if (!Character.isSurrogate(ca) && !Character.isSurrogate(cb)) {
+          // below the surrogates, and above them, UTF-16 order is code-point order
+          return Integer.compare(ca, cb);
+        }
+        return compareFrom(a, b, k);
+      }
+    }
+    return Integer.compare(a.length(), b.length());
+  }
+
+  /** Code-point comparison from index {@code k}, which starts a code point in both strings. */
+  private static int compareFrom(String a, String b, int k) {
+    // step back if k splits a surrogate pair (equal high surrogates before it)
+    if (k > 0 && Character.isHighSurrogate(a.charAt(k - 1))) {
+      k--;
+    }
+    int i = k;
+    int j = k;
     while (i < a.length() && j < b.length()) {
       int ca = a.codePointAt(i);
       int cb = b.codePointAt(j);

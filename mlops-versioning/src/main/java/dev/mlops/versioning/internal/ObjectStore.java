@@ -5,20 +5,33 @@ import dev.mlops.StoreException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
 
 /**
  * A content-addressed object store in DVC layout: DVC 3 objects under {@code
  * <root>/files/md5/ab/cdef...}, DVC 2 (legacy) objects under {@code <root>/ab/cdef...}. Objects are
- * written atomically and made read-only; every read is verified against the object's name.
- * Thread-safe.
+ * written atomically (temp file, then rename) and made read-only; every read is verified against
+ * the object's name. Thread-safe.
  */
 public final class ObjectStore {
   private static final Set<PosixFilePermission> READ_ONLY =
@@ -26,14 +39,22 @@ public final class ObjectStore {
           PosixFilePermission.OWNER_READ,
           PosixFilePermission.GROUP_READ,
           PosixFilePermission.OTHERS_READ);
+  private static final FileAttribute<Set<PosixFilePermission>> READ_ONLY_ATTR =
+      PosixFilePermissions.asFileAttribute(READ_ONLY);
+  private static final Set<StandardOpenOption> CREATE_WRITE =
+      EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+  /** Renames per task when placing many objects. */
+  private static final int RENAME_CHUNK = 512;
 
   private final Path root;
   private final boolean fsync;
-  private final Set<Path> madeDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final boolean posix;
 
   public ObjectStore(Path root, boolean fsync) {
     this.root = root;
     this.fsync = fsync;
+    this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
   public Path root() {
@@ -51,25 +72,55 @@ public final class ObjectStore {
   }
 
   public Path path(String oid) {
-    return root.resolve("files")
-        .resolve("md5")
-        .resolve(oid.substring(0, 2))
-        .resolve(oid.substring(2));
+    return root.resolve(key(oid));
   }
 
   public Path legacyPath(String oid) {
-    return root.resolve(oid.substring(0, 2)).resolve(oid.substring(2));
+    return root.resolve(legacyKey(oid));
+  }
+
+  private Path pathOf(String oid, boolean legacy) {
+    return legacy ? legacyPath(oid) : path(oid);
   }
 
   /** Whether the object is present (DVC 3 location, or the legacy one when {@code legacy}). */
   public boolean contains(String oid, boolean legacy) {
-    return Files.isRegularFile(legacy ? legacyPath(oid) : path(oid));
+    return Files.isRegularFile(pathOf(oid, legacy));
   }
 
   /** The file holding an object, if present. */
   public Optional<Path> locate(String oid, boolean legacy) {
-    Path p = legacy ? legacyPath(oid) : path(oid);
+    Path p = pathOf(oid, legacy);
     return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  /**
+   * Creates a temp object for writing. Where the file system has POSIX permissions it is created
+   * read-only (the open descriptor may still write), which saves a chmod per object. A missing
+   * parent folder is created.
+   */
+  private FileChannel createTemp(Path tmp) throws IOException {
+    try {
+      return openTemp(tmp);
+    } catch (NoSuchFileException e) {
+      Files.createDirectories(tmp.getParent());
+      return openTemp(tmp);
+    }
+  }
+
+  private FileChannel openTemp(Path tmp) throws IOException {
+    return posix
+        ? FileChannel.open(tmp, CREATE_WRITE, READ_ONLY_ATTR)
+        : FileChannel.open(tmp, CREATE_WRITE);
+  }
+
+  /** Makes a finished temp object read-only where it was not created so. */
+  private void sealTemp(Path tmp) {
+    if (!posix) {
+      setReadOnly(tmp);
+    }
   }
 
   /**
@@ -77,16 +128,19 @@ public final class ObjectStore {
    * returned. Safe to call concurrently for the same content.
    */
   public String insert(InputStream in) throws IOException {
-    Path dir = root.resolve("files").resolve("md5");
-    Files.createDirectories(dir);
-    Path tmp = AtomicFiles.tempSibling(dir.resolve("obj"));
+    Path tmp = AtomicFiles.tempSibling(root.resolve("files").resolve("md5").resolve("obj"));
     try {
-      String md5 = AtomicFiles.copyToTemp(in, tmp, fsync);
+      String md5;
+      try (FileChannel out = createTemp(tmp)) {
+        md5 = Hashing.copyHashing(in, out);
+        if (fsync) {
+          out.force(true);
+        }
+      }
       Path target = path(md5);
       if (!Files.isRegularFile(target)) {
-        Files.createDirectories(target.getParent());
-        setReadOnly(tmp);
-        AtomicFiles.move(tmp, target);
+        sealTemp(tmp);
+        place(tmp, target);
       }
       return md5;
     } finally {
@@ -99,39 +153,92 @@ public final class ObjectStore {
    * with one file-system sync and renames them into place. Thread-safe.
    */
   public static final class Pending {
-    private final java.util.concurrent.ConcurrentLinkedQueue<Path[]> moves =
-        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Path[]> moves = new ConcurrentLinkedQueue<>();
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
   }
 
-  /** Creates a folder of the store once per instance (it is never removed while in use). */
-  private void ensureDir(Path dir) throws IOException {
-    if (!madeDirs.contains(dir)) {
-      Files.createDirectories(dir);
-      madeDirs.add(dir);
-    }
-  }
-
-  /** Copies a file into a temp object and queues it; returns its MD5. */
-  public String insertDeferred(Path file, Pending pending) throws IOException {
-    Path dir = root.resolve("files").resolve("md5");
-    if (!madeDirs.contains(dir) || !Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-      madeDirs.add(dir);
-    }
-    Path tmp = AtomicFiles.tempSibling(dir.resolve("obj"));
-    boolean queued = false;
-    try (InputStream in = Files.newInputStream(file)) {
-      String md5 = AtomicFiles.copyToTemp(in, tmp, false);
-      Path target = path(md5);
-      if (!Files.isRegularFile(target)) {
+  /**
+   * Copies a file into a temp object queued in {@code pending} and returns its MD5, reading the
+   * file once. A file that fits the hashing buffer is hashed before anything is written: content
+   * that is {@code present} in the store or already queued is not written again, and the temp file
+   * is made in the object's own folder so the rename stays inside one folder.
+   */
+  public String insertFile(Path file, Predicate<String> present, Pending pending)
+      throws IOException {
+    ByteBuffer buf = Hashing.buffer();
+    MessageDigest md = Hashing.md5();
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      buf.clear();
+      boolean eof = fill(in, buf);
+      buf.flip();
+      if (eof) {
+        md.update(buf);
+        String md5 = Hashing.hex(md.digest());
+        if (present.test(md5) || !pending.queued.add(md5)) {
+          return md5;
+        }
+        Path target = path(md5);
+        Path tmp = AtomicFiles.tempSibling(target);
+        boolean written = false;
+        try (FileChannel out = createTemp(tmp)) {
+          buf.rewind();
+          writeFully(out, buf);
+          written = true;
+        } finally {
+          if (!written) {
+            pending.queued.remove(md5);
+            Files.deleteIfExists(tmp);
+          }
+        }
         pending.moves.add(new Path[] {tmp, target});
-        queued = true;
+        return md5;
       }
-      return md5;
-    } finally {
-      if (!queued) {
-        Files.deleteIfExists(tmp);
+      // larger than the buffer: stream it into a temp object, then name it
+      Path tmp = AtomicFiles.tempSibling(root.resolve("files").resolve("md5").resolve("obj"));
+      boolean queued = false;
+      try {
+        try (FileChannel out = createTemp(tmp)) {
+          while (true) {
+            if (buf.hasRemaining()) {
+              md.update(buf);
+              buf.rewind();
+              writeFully(out, buf);
+            }
+            if (eof) {
+              break;
+            }
+            buf.clear();
+            eof = fill(in, buf);
+            buf.flip();
+          }
+        }
+        String md5 = Hashing.hex(md.digest());
+        if (!present.test(md5) && pending.queued.add(md5)) {
+          pending.moves.add(new Path[] {tmp, path(md5)});
+          queued = true;
+        }
+        return md5;
+      } finally {
+        if (!queued) {
+          Files.deleteIfExists(tmp);
+        }
       }
+    }
+  }
+
+  /** Reads into {@code buf} until it is full or the channel ends; returns whether it ended. */
+  private static boolean fill(FileChannel in, ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      if (in.read(buf) < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static void writeFully(FileChannel out, ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      out.write(buf);
     }
   }
 
@@ -139,15 +246,14 @@ public final class ObjectStore {
   public void insertVerifiedDeferred(
       String oid, boolean legacy, InputStream in, String source, Pending pending)
       throws IOException {
-    Path target = legacy ? legacyPath(oid) : path(oid);
-    if (!madeDirs.contains(target.getParent()) || !Files.isDirectory(target.getParent())) {
-      Files.createDirectories(target.getParent());
-      madeDirs.add(target.getParent());
-    }
+    Path target = pathOf(oid, legacy);
     Path tmp = AtomicFiles.tempSibling(target);
     boolean queued = false;
     try {
-      String md5 = AtomicFiles.copyToTemp(in, tmp, false);
+      String md5;
+      try (FileChannel out = createTemp(tmp)) {
+        md5 = Hashing.copyHashing(in, out);
+      }
       String actual = (legacy ? dos2unix(tmp) : md5) + (oid.endsWith(".dir") ? ".dir" : "");
       if (!actual.equals(oid)) {
         throw corrupted(oid, source, actual);
@@ -161,48 +267,87 @@ public final class ObjectStore {
     }
   }
 
-  /** Syncs and renames every queued object into place. */
+  /** Syncs and renames every queued object into place (on the calling thread). */
   public void commit(Pending pending) throws IOException {
-    java.util.List<Path[]> moves = new java.util.ArrayList<>(pending.moves);
-    pending.moves.clear();
-    java.util.List<Path> temps = new java.util.ArrayList<>();
-    moves.forEach(m -> temps.add(m[0]));
+    commit(pending, null, List.of());
+  }
+
+  /**
+   * Makes every queued object durable with one file-system sync, then renames them into place on
+   * {@code pool} (the calling thread when null), running {@code alongside} in parallel with the
+   * renames. On failure the temp files left are deleted.
+   */
+  public void commit(Pending pending, ExecutorService pool, List<Runnable> alongside)
+      throws IOException {
+    List<Path[]> moves = new ArrayList<>();
+    for (Path[] m; (m = pending.moves.poll()) != null; ) {
+      moves.add(m);
+    }
+    pending.queued.clear();
+    boolean ok = false;
     try {
-      if (fsync) {
+      if (fsync && !moves.isEmpty()) {
+        List<Path> temps = new ArrayList<>(moves.size());
+        moves.forEach(m -> temps.add(m[0]));
         AtomicFiles.syncAll(root, temps);
       }
-      for (Path[] m : moves) {
-        if (Files.isRegularFile(m[1])) {
-          Files.deleteIfExists(m[0]);
-          continue;
-        }
-        ensureDir(m[1].getParent());
-        setReadOnly(m[0]);
-        try {
-          AtomicFiles.move(m[0], m[1]);
-        } catch (java.nio.file.NoSuchFileException e) {
-          // the folder was removed behind our back: make it again
-          Files.createDirectories(m[1].getParent());
-          AtomicFiles.move(m[0], m[1]);
-        }
+      List<Runnable> tasks = new ArrayList<>(alongside);
+      for (int i = 0; i < moves.size(); i += RENAME_CHUNK) {
+        List<Path[]> chunk = moves.subList(i, Math.min(moves.size(), i + RENAME_CHUNK));
+        tasks.add(
+            () -> {
+              for (Path[] m : chunk) {
+                try {
+                  sealTemp(m[0]);
+                  place(m[0], m[1]);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              }
+            });
       }
+      if (pool == null) {
+        tasks.forEach(Runnable::run);
+      } else {
+        Parallel.runAll(pool, tasks);
+      }
+      ok = true;
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     } finally {
-      for (Path t : temps) {
-        Files.deleteIfExists(t);
+      if (!ok) {
+        for (Path[] m : moves) {
+          deleteQuietly(m[0]);
+        }
       }
+    }
+  }
+
+  /** Renames a temp object to its name, replacing a copy already there (same bytes). */
+  private static void place(Path tmp, Path target) throws IOException {
+    try {
+      AtomicFiles.move(tmp, target);
+    } catch (NoSuchFileException e) {
+      // the object's folder does not exist (yet, or any more): make it and retry
+      Files.createDirectories(target.getParent());
+      AtomicFiles.move(tmp, target);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // best effort: a leftover temp file is harmless and never read as an object
     }
   }
 
   /** Drops every queued object. */
   public void abort(Pending pending) {
-    for (Path[] m : pending.moves) {
-      try {
-        Files.deleteIfExists(m[0]);
-      } catch (IOException e) {
-        // best effort: a leftover temp file is harmless and never read as an object
-      }
+    for (Path[] m; (m = pending.moves.poll()) != null; ) {
+      deleteQuietly(m[0]);
     }
-    pending.moves.clear();
+    pending.queued.clear();
   }
 
   /** Inserts a file's content; returns its MD5. */
@@ -218,17 +363,22 @@ public final class ObjectStore {
    */
   public void insertVerified(String oid, boolean legacy, InputStream in, String source)
       throws IOException {
-    Path target = legacy ? legacyPath(oid) : path(oid);
-    Files.createDirectories(target.getParent());
+    Path target = pathOf(oid, legacy);
     Path tmp = AtomicFiles.tempSibling(target);
     try {
-      String md5 = AtomicFiles.copyToTemp(in, tmp, fsync);
+      String md5;
+      try (FileChannel out = createTemp(tmp)) {
+        md5 = Hashing.copyHashing(in, out);
+        if (fsync) {
+          out.force(true);
+        }
+      }
       String actual = (legacy ? dos2unix(tmp) : md5) + (oid.endsWith(".dir") ? ".dir" : "");
       if (!actual.equals(oid)) {
         throw corrupted(oid, source, actual);
       }
-      setReadOnly(tmp);
-      AtomicFiles.move(tmp, target);
+      sealTemp(tmp);
+      place(tmp, target);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -236,22 +386,28 @@ public final class ObjectStore {
 
   /** Stores manifest bytes under their {@code .dir} name. */
   public void insertManifest(Manifest manifest) throws IOException {
-    String oid = manifest.oid();
+    byte[] bytes = manifest.serialize();
+    String oid = Hashing.md5(bytes) + ".dir";
     Path target = path(oid);
     if (Files.isRegularFile(target)) {
       return;
     }
-    byte[] bytes = manifest.serialize();
-    Files.createDirectories(target.getParent());
     Path tmp = AtomicFiles.tempSibling(target);
     try {
-      AtomicFiles.copyToTemp(new java.io.ByteArrayInputStream(bytes), tmp, fsync);
-      setReadOnly(tmp);
-      AtomicFiles.move(tmp, target);
+      try (FileChannel out = createTemp(tmp)) {
+        writeFully(out, ByteBuffer.wrap(bytes));
+        if (fsync) {
+          out.force(true);
+        }
+      }
+      sealTemp(tmp);
+      place(tmp, target);
     } finally {
       Files.deleteIfExists(tmp);
     }
   }
+
+  // ------------------------------------------------------------------ reading
 
   /**
    * Reads and verifies a folder manifest.
@@ -260,9 +416,14 @@ public final class ObjectStore {
    * @throws StoreException when it is corrupted
    */
   public Manifest manifest(String oid, boolean legacy) {
-    Path p = locate(oid, legacy).orElseThrow(() -> missing(oid));
+    Path p = pathOf(oid, legacy);
     try {
-      byte[] bytes = Files.readAllBytes(p);
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(p);
+      } catch (NoSuchFileException e) {
+        throw missing(oid);
+      }
       String actual = Hashing.md5(bytes) + ".dir";
       if (!actual.equals(oid)) {
         throw corrupted(oid, p.toString(), actual);
@@ -279,11 +440,56 @@ public final class ObjectStore {
    * match the name (before reporting end of stream).
    */
   public InputStream open(String oid, boolean legacy) {
-    Path p = locate(oid, legacy).orElseThrow(() -> missing(oid));
+    Path p = pathOf(oid, legacy);
     try {
       return verifying(Files.newInputStream(p), oid, legacy, p.toString());
+    } catch (NoSuchFileException e) {
+      throw missing(oid);
     } catch (IOException e) {
       throw new StoreException("cannot read cache object " + oid + " at " + p, e);
+    }
+  }
+
+  /**
+   * Copies an object to the new file {@code tmp} (created, default permissions), hashing the bytes
+   * as they are copied: one read of the object, verified. A mismatch throws {@link StoreException};
+   * the caller deletes {@code tmp}.
+   *
+   * @throws NotFoundException when the object is not in the store
+   */
+  public void copyOut(String oid, boolean legacy, Path tmp) throws IOException {
+    Path p = pathOf(oid, legacy);
+    if (legacy || oid.endsWith(".dir")) {
+      try (InputStream in = open(oid, legacy);
+          FileChannel out = FileChannel.open(tmp, CREATE_WRITE)) {
+        Hashing.copyHashing(in, out);
+      }
+      return;
+    }
+    ByteBuffer buf = Hashing.buffer();
+    MessageDigest md = Hashing.md5();
+    FileChannel in;
+    try {
+      in = FileChannel.open(p, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw missing(oid);
+    }
+    try (in;
+        FileChannel out = FileChannel.open(tmp, CREATE_WRITE)) {
+      while (true) {
+        buf.clear();
+        if (in.read(buf) < 0) {
+          break;
+        }
+        buf.flip();
+        md.update(buf);
+        buf.rewind();
+        writeFully(out, buf);
+      }
+    }
+    String actual = Hashing.hex(md.digest());
+    if (!actual.equals(oid)) {
+      throw corrupted(oid, p.toString(), actual);
     }
   }
 
@@ -298,22 +504,22 @@ public final class ObjectStore {
 
   /** Deletes an object; returns whether it existed. */
   public boolean delete(String oid, boolean legacy) throws IOException {
-    return Files.deleteIfExists(legacy ? legacyPath(oid) : path(oid));
+    return Files.deleteIfExists(pathOf(oid, legacy));
   }
 
   /** Every object id present (DVC 3 objects when {@code legacy} is false, else legacy ones). */
   public Set<String> list(boolean legacy) {
-    Set<String> out = new HashSet<>();
     Path base = legacy ? root : root.resolve("files").resolve("md5");
     if (!Files.isDirectory(base)) {
-      return out;
+      return new HashSet<>();
     }
     String[] prefixes = base.toFile().list();
     if (prefixes == null) {
       throw new StoreException("cannot list the cache " + base);
     }
+    Set<String> out = new HashSet<>();
     for (String prefix : prefixes) {
-      if (prefix.length() != 2) {
+      if (prefix.length() != 2 || !isHex(prefix.charAt(0)) || !isHex(prefix.charAt(1))) {
         continue;
       }
       String[] names = base.resolve(prefix).toFile().list();
@@ -330,7 +536,10 @@ public final class ObjectStore {
     return out;
   }
 
-  /** Wraps a stream so that reaching its end checks the bytes against {@code oid}. */
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  }
+
   public static InputStream verifying(InputStream in, String oid, boolean legacy, String source) {
     if (legacy && !oid.endsWith(".dir")) {
       return new Dos2UnixVerifyingStream(in, oid, source);
