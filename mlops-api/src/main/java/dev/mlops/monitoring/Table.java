@@ -250,6 +250,32 @@ public final class Table {
   }
 
   /**
+   * Copies a numeric, datetime or boolean column, as {@link #numeric} gives it, into {@code dest[0,
+   * rowCount())}: a caller scanning many large columns can reuse one buffer instead of allocating a
+   * copy per column.
+   *
+   * @throws InvalidInputException for a categorical column, or when {@code dest} is shorter than
+   *     {@link #rowCount()}
+   */
+  public void copyNumeric(String name, double[] dest) {
+    Column c = column(name);
+    if (c.numbers == null && c.type != ColumnType.BOOLEAN) {
+      throw new InvalidInputException(name, c.type, "a numeric, boolean or datetime column");
+    }
+    if (dest.length < rows) {
+      throw new InvalidInputException(
+          "dest", "length " + dest.length, "an array of at least " + rows + " values");
+    }
+    if (c.numbers != null) {
+      System.arraycopy(c.numbers, 0, dest, 0, rows);
+      return;
+    }
+    for (int i = 0; i < rows; i++) {
+      dest[i] = c.strings[i] == null ? Double.NaN : "true".equals(c.strings[i]) ? 1 : 0;
+    }
+  }
+
+  /**
    * The values of a column as strings (null = missing): categories as they are, booleans as
    * "true"/"false", numbers in their shortest form ({@code 4} for 4.0), datetimes as ISO-8601.
    * Unmodifiable.

@@ -83,80 +83,85 @@ public final class MonitoringBenchmark {
       mon.drift(small[0], small[1]);
       threeMethods(mon, small[0], small[1]);
 
-      Path refFile = tmp.resolve("ref.f64");
-      Path curFile = tmp.resolve("cur.f64");
-      Table[] t = tables(rows, cols, 1, refFile, curFile);
-      double raw = 2.0 * rows * cols * 8;
-      System.gc();
-      resetPeaks();
-      long t0 = System.nanoTime();
-      DriftReport d = mon.drift(t[0], t[1]);
-      double javaDefault = (System.nanoTime() - t0) / 1e9;
-      long peakDefault = peakHeap();
-      long liveDefault = livePeak();
-      resetPeaks();
-      t0 = System.nanoTime();
-      DriftReport[] set = threeMethods(mon, t[0], t[1]);
-      double javaSet = (System.nanoTime() - t0) / 1e9;
-      long peakSet = peakHeap();
-      long liveSet = livePeak();
-      t = null;
+      if (cols > 0) {
+        Path refFile = tmp.resolve("ref.f64");
+        Path curFile = tmp.resolve("cur.f64");
+        Table[] t = tables(rows, cols, 1, refFile, curFile);
+        double raw = 2.0 * rows * cols * 8;
+        System.gc();
+        resetPeaks();
+        long t0 = System.nanoTime();
+        DriftReport d = mon.drift(t[0], t[1]);
+        double javaDefault = (System.nanoTime() - t0) / 1e9;
+        long peakDefault = peakHeap();
+        long liveDefault = livePeak();
+        resetPeaks();
+        t0 = System.nanoTime();
+        DriftReport[] set = threeMethods(mon, t[0], t[1]);
+        double javaSet = (System.nanoTime() - t0) / 1e9;
+        long peakSet = peakHeap();
+        long liveSet = livePeak();
+        t = null;
 
-      Py py = runPython(python, script, refFile, curFile, rows, cols);
-      System.out.printf(Locale.ROOT, "numpy %s, scipy %s (%s)%n", py.numpy, py.scipy, python);
-      double maxRel = 0;
-      double maxKs = 0;
-      for (int c = 0; c < cols; c++) {
-        maxRel = Math.max(maxRel, relDiff(d.column("c" + c).statistic(), py.wasserstein.get(c)));
-        maxRel = Math.max(maxRel, relDiff(set[1].column("c" + c).statistic(), py.psi.get(c)));
-        maxKs = Math.max(maxKs, Math.abs(set[0].column("c" + c).pValue() - py.ks.get(c)));
+        Py py = runPython(python, script, refFile, curFile, rows, cols);
+        System.out.printf(Locale.ROOT, "numpy %s, scipy %s (%s)%n", py.numpy, py.scipy, python);
+        double maxRel = 0;
+        double maxKs = 0;
+        for (int c = 0; c < cols; c++) {
+          maxRel = Math.max(maxRel, relDiff(d.column("c" + c).statistic(), py.wasserstein.get(c)));
+          maxRel = Math.max(maxRel, relDiff(set[1].column("c" + c).statistic(), py.psi.get(c)));
+          maxKs = Math.max(maxKs, Math.abs(set[0].column("c" + c).pValue() - py.ks.get(c)));
+        }
+        System.out.println();
+        System.out.println("| workload | mlops-java (s) | numpy/scipy (s) | ratio java/scipy |");
+        System.out.println("|---|---:|---:|---:|");
+        row("default tests (normed Wasserstein), " + cols + " cols", javaDefault, py.defaultS);
+        row("KS + PSI + normed Wasserstein, " + cols + " cols", javaSet, py.setS);
+        System.out.printf(
+            Locale.ROOT,
+            "%nagreement with scipy: normed Wasserstein and PSI max relative difference %.2e;"
+                + " KS p-value (asymptotic) max absolute difference %.2e%n",
+            maxRel,
+            maxKs);
+        System.out.printf(
+            Locale.ROOT,
+            "raw arrays (reference + current) %.0f MB; heap after GC, max during drift: default %.0f"
+                + " MB (%.2fx raw), set %.0f MB (%.2fx raw); sum of pool peaks incl. garbage: %.0f"
+                + " MB (%.2fx), %.0f MB (%.2fx)%n",
+            raw / 1e6,
+            liveDefault / 1e6,
+            liveDefault / raw,
+            liveSet / 1e6,
+            liveSet / raw,
+            peakDefault / 1e6,
+            peakDefault / raw,
+            peakSet / 1e6,
+            peakSet / raw);
+        Files.deleteIfExists(refFile);
+        Files.deleteIfExists(curFile);
       }
-      System.out.println();
-      System.out.println("| workload | mlops-java (s) | numpy/scipy (s) | ratio java/scipy |");
-      System.out.println("|---|---:|---:|---:|");
-      row("default tests (normed Wasserstein), " + cols + " cols", javaDefault, py.defaultS);
-      row("KS + PSI + normed Wasserstein, " + cols + " cols", javaSet, py.setS);
-      System.out.printf(
-          Locale.ROOT,
-          "%nagreement with scipy: normed Wasserstein and PSI max relative difference %.2e;"
-              + " KS p-value (asymptotic) max absolute difference %.2e%n",
-          maxRel,
-          maxKs);
-      System.out.printf(
-          Locale.ROOT,
-          "raw arrays (reference + current) %.0f MB; heap after GC, max during drift: default %.0f"
-              + " MB (%.2fx raw), set %.0f MB (%.2fx raw); sum of pool peaks incl. garbage: %.0f"
-              + " MB (%.2fx), %.0f MB (%.2fx)%n",
-          raw / 1e6,
-          liveDefault / 1e6,
-          liveDefault / raw,
-          liveSet / 1e6,
-          liveSet / raw,
-          peakDefault / 1e6,
-          peakDefault / raw,
-          peakSet / 1e6,
-          peakSet / raw);
-      Files.deleteIfExists(refFile);
-      Files.deleteIfExists(curFile);
 
       if (wide > 0) {
         Table[] w = tables(rows, wide, 2, null, null);
         double rawWide = 2.0 * rows * wide * 8;
         System.gc();
         resetPeaks();
-        t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
         DriftReport dw = mon.drift(w[0], w[1]);
         double wideS = (System.nanoTime() - t0) / 1e9;
+        double wideCpu = (processCpuNanos() - cpu0) / 1e9;
         long peakWide = peakHeap();
         long liveWide = livePeak();
         System.out.printf(
             Locale.ROOT,
-            "%n%,d rows x %d columns, default tests: %.2f s (goal < 10 s), %d drifted; raw arrays"
-                + " %.0f MB; heap after GC, max %.0f MB (%.2fx raw); sum of pool peaks %.0f MB"
-                + " (%.2fx)%n",
+            "%n%,d rows x %d columns, default tests: %.2f s (goal < 10 s; process CPU %.2f s),"
+                + " %d drifted; raw arrays %.0f MB; heap after GC, max %.0f MB (%.2fx raw); sum of"
+                + " pool peaks %.0f MB (%.2fx)%n",
             rows,
             wide,
             wideS,
+            wideCpu,
             dw.driftedColumns(),
             rawWide / 1e6,
             liveWide / 1e6,
@@ -177,6 +182,12 @@ public final class MonitoringBenchmark {
       mon.drift(ref, cur, DriftOptions.defaults().method("psi")),
       mon.drift(ref, cur, DriftOptions.defaults().method("wasserstein"))
     };
+  }
+
+  /** CPU time of this JVM (all threads, incl. GC and JIT). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static void row(String name, double java, double scipy) {

@@ -8,22 +8,26 @@ import dev.mlops.monitoring.Table;
 import dev.mlops.monitoring.stats.Binned;
 import dev.mlops.monitoring.stats.Binning;
 import dev.mlops.monitoring.stats.DistributionStats;
+import dev.mlops.monitoring.stats.DoubleSort;
 import dev.mlops.monitoring.stats.NumericStats;
 import dev.mlops.monitoring.stats.Permutation;
 import dev.mlops.monitoring.stats.Sorted;
 import dev.mlops.monitoring.stats.StatResult;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
  * Computes drift: the reference is prepared once into per-column profiles (sorted finite values or
- * category counts), then compared with any number of current tables. Columns run in parallel on the
- * common fork-join pool. Thread-safe.
+ * category counts), then compared with any number of current tables. Columns run in parallel, one
+ * worker per core (the caller and the common fork-join pool). Thread-safe.
  */
 public final class DriftEngine {
   private static final int HISTOGRAM_BINS = 20;
@@ -68,9 +72,28 @@ public final class DriftEngine {
     }
   }
 
-  /** Drift of {@code current} against {@code reference}. */
+  /**
+   * Drift of {@code current} against {@code reference}. Each column's reference and current values
+   * are sorted once and dropped when the column is done, so the heap holds only the columns in
+   * flight (unlike {@link #prepare}, which keeps every reference column).
+   */
   public static DriftReportImpl drift(Table reference, Table current, DriftOptions options) {
-    return compare(prepare(reference, options), current);
+    requireNonEmpty("reference", reference);
+    ColumnMapping mapping = options.columnMapping();
+    Table ref = reference.withMapping(mapping);
+    List<String> names = testedColumns(ref, mapping);
+    requireNonEmpty("current", current);
+    Table cur = current.withMapping(mapping);
+    List<ColumnDriftImpl> cols =
+        perColumn(
+            names.size(),
+            (i, scratch) -> {
+              String c = names.get(i);
+              Profile p = profile(ref, c, kindOf(ref, c, mapping), scratch, scratch.reference);
+              return column(p, cur, options, scratch);
+            });
+    return new DriftReportImpl(
+        cols, options.driftShare(), reference.rowCount(), current.rowCount());
   }
 
   /**
@@ -82,17 +105,81 @@ public final class DriftEngine {
     requireNonEmpty("reference", reference);
     ColumnMapping mapping = options.columnMapping();
     Table ref = reference.withMapping(mapping);
+    List<String> names = testedColumns(ref, mapping);
+    List<Profile> profiles =
+        perColumn(
+            names.size(),
+            (i, scratch) -> {
+              String c = names.get(i);
+              return profile(ref, c, kindOf(ref, c, mapping), scratch, null);
+            });
+    return new Prepared(profiles, options, reference.rowCount());
+  }
+
+  private static List<String> testedColumns(Table ref, ColumnMapping mapping) {
     List<String> names = new ArrayList<>();
     for (String c : ref.columnNames()) {
       if (!mapping.isExcluded(c) && ref.type(c) != ColumnType.DATETIME) {
         names.add(c);
       }
     }
-    List<Profile> profiles =
-        names.parallelStream()
-            .map(c -> profile(ref, c, kindOf(ref, c, mapping)))
-            .collect(Collectors.toList());
-    return new Prepared(profiles, options, reference.rowCount());
+    return names;
+  }
+
+  /**
+   * Work space of one worker thread, reused from column to column: without it every column would
+   * allocate (and soon drop) arrays the size of the table, which on large tables costs more GC than
+   * the statistics.
+   */
+  static final class Scratch {
+    final Buffer reference = new Buffer();
+    final Buffer current = new Buffer();
+    private double[] sort = new double[0];
+
+    double[] sortBuffer(int n) {
+      if (sort.length < n) {
+        sort = new double[n];
+      }
+      return sort;
+    }
+  }
+
+  /** A reusable array of an exact length (statistics take an array's length as its size). */
+  static final class Buffer {
+    private double[] values = new double[0];
+
+    double[] exactly(int n) {
+      if (values.length != n) {
+        values = new double[n];
+      }
+      return values;
+    }
+  }
+
+  /**
+   * Computes {@code f(i)} for i in [0, n) on at most one worker per core (the caller and the common
+   * pool), each with its own {@link Scratch}: memory is bounded by the workers, not the columns.
+   */
+  static <T> List<T> perColumn(int n, BiFunction<Integer, Scratch, T> f) {
+    Object[] out = new Object[n];
+    AtomicInteger next = new AtomicInteger();
+    int workers = Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors()));
+    IntStream.range(0, workers)
+        .parallel()
+        .forEach(
+            w -> {
+              Scratch scratch = new Scratch();
+              for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                out[i] = f.apply(i, scratch);
+              }
+            });
+    List<T> list = new ArrayList<>(n);
+    for (Object o : out) {
+      @SuppressWarnings("unchecked")
+      T t = (T) o;
+      list.add(t);
+    }
+    return list;
   }
 
   private static ColumnType kindOf(Table ref, String c, ColumnMapping mapping) {
@@ -101,19 +188,58 @@ public final class DriftEngine {
         && !mapping.numeric().contains(c)
         && mapping.isTargetOrPrediction(c)) {
       // Evidently: a numeric target/prediction with at most 5 values is a class label
-      double[] s = Sorted.cleanSorted(ref.numeric(c));
-      if (Sorted.distinct(s) <= 5) {
+      if (distinctFiniteUpTo(ref.numeric(c), 6) <= 5) {
         return ColumnType.CATEGORICAL;
       }
     }
     return t == ColumnType.NUMERIC ? ColumnType.NUMERIC : ColumnType.CATEGORICAL;
   }
 
-  private static Profile profile(Table t, String c, ColumnType kind) {
+  /** Number of distinct finite values, counted up to {@code limit}. */
+  private static int distinctFiniteUpTo(double[] values, int limit) {
+    double[] seen = new double[limit];
+    int d = 0;
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        continue;
+      }
+      boolean known = false;
+      for (int k = 0; k < d && !known; k++) {
+        known = seen[k] == v;
+      }
+      if (!known) {
+        seen[d++] = v;
+        if (d == limit) {
+          break;
+        }
+      }
+    }
+    return d;
+  }
+
+  /**
+   * A column's profile. Numeric values are copied into {@code buffer} when given (the profile is
+   * then only valid until the buffer's next use) or into a new array.
+   */
+  private static Profile profile(
+      Table t, String c, ColumnType kind, Scratch scratch, Buffer buffer) {
     if (kind == ColumnType.NUMERIC) {
-      double[] raw = t.numeric(c); // a fresh copy that this method owns
-      long infinite = nonFiniteNotNaN(raw);
-      return new Profile(c, kind, Sorted.cleanSortedInPlace(raw), null, infinite);
+      int rows = t.rowCount();
+      double[] raw = buffer != null ? buffer.exactly(rows) : new double[rows];
+      t.copyNumeric(c, raw);
+      int n = 0;
+      long infinite = 0;
+      for (int i = 0; i < rows; i++) {
+        double v = raw[i];
+        if (Double.isFinite(v)) {
+          raw[n++] = v;
+        } else if (!Double.isNaN(v)) {
+          infinite++;
+        }
+      }
+      double[] finite = n == rows ? raw : Arrays.copyOf(raw, n);
+      DoubleSort.sort(finite, 0, n, scratch.sortBuffer(n));
+      return new Profile(c, kind, finite, null, infinite);
     }
     Map<String, Long> counts = new HashMap<>();
     for (String v : t.strings(c)) {
@@ -122,16 +248,6 @@ public final class DriftEngine {
       }
     }
     return new Profile(c, kind, null, counts, 0);
-  }
-
-  private static long nonFiniteNotNaN(double[] raw) {
-    long n = 0;
-    for (double v : raw) {
-      if (Double.isInfinite(v)) {
-        n++;
-      }
-    }
-    return n;
   }
 
   /**
@@ -143,10 +259,9 @@ public final class DriftEngine {
     requireNonEmpty("current", current);
     Table cur = current.withMapping(prepared.options.columnMapping());
     List<ColumnDriftImpl> cols =
-        IntStream.range(0, prepared.profiles.size())
-            .parallel()
-            .mapToObj(i -> column(prepared.profiles.get(i), cur, prepared.options))
-            .collect(Collectors.toList());
+        perColumn(
+            prepared.profiles.size(),
+            (i, scratch) -> column(prepared.profiles.get(i), cur, prepared.options, scratch));
     return new DriftReportImpl(
         cols, prepared.options.driftShare(), prepared.rows, current.rowCount());
   }
@@ -160,7 +275,7 @@ public final class DriftEngine {
     }
   }
 
-  private static ColumnDriftImpl column(Profile p, Table cur, DriftOptions o) {
+  private static ColumnDriftImpl column(Profile p, Table cur, DriftOptions o, Scratch scratch) {
     String requested = o.methodFor(p.name).orElse(null);
     double thr = o.thresholdFor(p.name).orElse(Double.NaN);
     String shownMethod = requested == null ? "" : requested;
@@ -185,15 +300,16 @@ public final class DriftEngine {
       return ColumnDriftImpl.notComputed(
           p.name, p.type, shownMethod, thr, "no non-missing finite values in reference");
     }
-    Profile c = profile(cur, p.name, p.type);
+    Profile c = profile(cur, p.name, p.type, scratch, scratch.current);
     if (c.n == 0) {
       return ColumnDriftImpl.notComputed(
           p.name, p.type, shownMethod, thr, "no non-missing finite values in current");
     }
     boolean numeric = p.type == ColumnType.NUMERIC;
     Binned valueBins = numeric ? null : Binning.categorical(p.counts, c.counts);
+    // the default method only asks whether there are more than 2, or more than 5, values
     long distinct =
-        numeric ? Sorted.unionDistinctCount(p.sorted, c.sorted) : (long) valueBins.size();
+        numeric ? Sorted.unionDistinctCountUpTo(p.sorted, c.sorted, 6) : (long) valueBins.size();
     Method m = requested != null ? Method.of(requested) : Method.defaultFor(numeric, p.n, distinct);
     double threshold = Double.isNaN(thr) ? m.threshold : thr;
     StatResult r;

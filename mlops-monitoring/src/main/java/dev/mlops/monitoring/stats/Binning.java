@@ -16,7 +16,7 @@ public final class Binning {
    * reference has more than 20 distinct values, else one bin per distinct value of either.
    */
   public static Binned numeric(double[] ref, double[] cur) {
-    if (Sorted.distinct(ref) > 20) {
+    if (Sorted.distinctUpTo(ref, 21) > 20) {
       double lo = Math.min(ref[0], cur[0]);
       double hi = Math.max(ref[ref.length - 1], cur[cur.length - 1]);
       double[] edges = sturgesEdges(lo, hi, ref.length + (long) cur.length);

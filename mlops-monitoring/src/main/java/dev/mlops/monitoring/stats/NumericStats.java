@@ -139,26 +139,54 @@ public final class NumericStats {
     return Math.sqrt(2) * Math.sqrt(cdfDistance(a, b, true));
   }
 
+  /**
+   * ∫ |F_a - F_b| dx (or its square) over the merged sorted samples: between consecutive merged
+   * values v and next, the CDFs are i / n1 and j / n2 (the counts taken so far). The merge loop is
+   * branch-free (the next value is the smaller head; equal heads take a first, so a tie adds a zero
+   * width).
+   */
   private static double cdfDistance(double[] a, double[] b, boolean squared) {
     int n1 = a.length;
     int n2 = b.length;
+    double f1 = n1;
+    double f2 = n2;
     int i = 0;
     int j = 0;
+    double v;
+    if (a[0] <= b[0]) {
+      v = a[0];
+      i = 1;
+    } else {
+      v = b[0];
+      j = 1;
+    }
     double sum = 0;
-    int total = n1 + n2;
-    for (int t = 0; t < total - 1; t++) {
-      double v;
-      if (j >= n2 || (i < n1 && a[i] <= b[j])) {
-        v = a[i++];
-      } else {
-        v = b[j++];
-      }
-      double next = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
-      double delta = next - v;
-      if (delta != 0) {
-        double diff = i / (double) n1 - j / (double) n2;
-        sum += squared ? diff * diff * delta : Math.abs(diff) * delta;
-      }
+    double ci = i / f1;
+    double cj = j / f2;
+    while (i < n1 && j < n2) {
+      double x = a[i];
+      double y = b[j];
+      int takeA = x <= y ? 1 : 0;
+      double next = Math.min(x, y); // differs from the taken head only by the sign of a zero
+      double diff = ci - cj;
+      sum += (squared ? diff * diff : Math.abs(diff)) * (next - v);
+      i += takeA;
+      j += 1 - takeA;
+      ci = i / f1;
+      cj = j / f2;
+      v = next;
+    }
+    for (; i < n1; i++) {
+      double next = a[i];
+      double diff = i / f1 - j / f2;
+      sum += (squared ? diff * diff : Math.abs(diff)) * (next - v);
+      v = next;
+    }
+    for (; j < n2; j++) {
+      double next = b[j];
+      double diff = i / f1 - j / f2;
+      sum += (squared ? diff * diff : Math.abs(diff)) * (next - v);
+      v = next;
     }
     return sum;
   }

@@ -16,7 +16,7 @@ public final class Sorted {
       }
     }
     out = n == out.length ? out : Arrays.copyOf(out, n);
-    Arrays.sort(out);
+    DoubleSort.sort(out);
     return out;
   }
 
@@ -32,7 +32,7 @@ public final class Sorted {
       }
     }
     double[] out = n == values.length ? values : Arrays.copyOf(values, n);
-    Arrays.sort(out);
+    DoubleSort.sort(out);
     return out;
   }
 
@@ -77,6 +77,17 @@ public final class Sorted {
     return d;
   }
 
+  /** Number of distinct values of a sorted array, counted up to {@code limit}. */
+  public static int distinctUpTo(double[] a, int limit) {
+    int d = a.length == 0 ? 0 : 1;
+    for (int i = 1; i < a.length && d < limit; i++) {
+      if (a[i] != a[i - 1]) {
+        d++;
+      }
+    }
+    return d;
+  }
+
   /** Number of distinct values in the union of two sorted arrays. */
   public static int unionDistinctCount(double[] a, double[] b) {
     int i = 0;
@@ -84,6 +95,26 @@ public final class Sorted {
     int d = 0;
     double last = Double.NaN;
     while (i < a.length || j < b.length) {
+      double v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+      if (d == 0 || v != last) {
+        d++;
+        last = v;
+      }
+    }
+    return d;
+  }
+
+  /**
+   * Number of distinct values in the union of two sorted arrays, counted up to {@code limit}: the
+   * result is {@code min(unionDistinctCount(a, b), limit)}, found without a full merge when the
+   * limit is reached early.
+   */
+  public static int unionDistinctCountUpTo(double[] a, double[] b, int limit) {
+    int i = 0;
+    int j = 0;
+    int d = 0;
+    double last = Double.NaN;
+    while ((i < a.length || j < b.length) && d < limit) {
       double v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
       if (d == 0 || v != last) {
         d++;
