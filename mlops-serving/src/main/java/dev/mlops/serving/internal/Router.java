@@ -123,7 +123,7 @@ final class Router implements RequestHandler {
       log.error("request {} {} failed unexpectedly", request.method(), request.path(), e);
       response = error(500, "internal error: " + e.getClass().getSimpleName(), Map.of());
     }
-    module.metrics().httpRequests.labelValues(route, Integer.toString(response.status())).inc();
+    module.metrics().http(route, response.status()).inc();
     return response;
   }
 
@@ -231,6 +231,18 @@ final class Router implements RequestHandler {
     throw notFound(req);
   }
 
+  /**
+   * A request header: first by the spelling the JDK server gives names ({@code Content-type}), a
+   * single map lookup, then by {@link ServingRequest#header}, which scans the names ignoring case.
+   */
+  private static Optional<String> header(ServingRequest req, String jdkName, String name) {
+    List<String> v = req.headers().get(jdkName);
+    if (v != null && !v.isEmpty() && v.get(0) != null) {
+      return Optional.of(v.get(0));
+    }
+    return req.header(name);
+  }
+
   private static HttpError notFound(ServingRequest req) {
     return new HttpError(404, "no route " + req.method() + " " + req.path());
   }
@@ -246,7 +258,8 @@ final class Router implements RequestHandler {
     if (token == null) {
       return;
     }
-    byte[] given = req.header("Authorization").orElse("").getBytes(StandardCharsets.UTF_8);
+    byte[] given =
+        header(req, "Authorization", "Authorization").orElse("").getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(given, token)) {
       throw new HttpError(
           401,
@@ -292,7 +305,7 @@ final class Router implements RequestHandler {
   // ---------------------------------------------------------------- bodies
 
   private String mediaType(ServingRequest req, boolean optional) {
-    String ct = req.header("Content-Type").orElse("").trim();
+    String ct = header(req, "Content-type", "Content-Type").orElse("").trim();
     if (ct.isEmpty()) {
       if (optional) {
         return JSON;
@@ -316,7 +329,7 @@ final class Router implements RequestHandler {
   }
 
   private byte[] body(ServingRequest req) {
-    Optional<String> cl = req.header("Content-Length");
+    Optional<String> cl = header(req, "Content-length", "Content-Length");
     long declared = -1;
     if (cl.isPresent()) {
       try {
@@ -570,18 +583,20 @@ final class Router implements RequestHandler {
   private PredictOptions options(
       ServingRequest req, Optional<String> id, Optional<String> version) {
     PredictOptions o = PredictOptions.defaults();
-    Optional<String> rid = id.isPresent() ? id : req.header("X-Request-Id");
+    Optional<String> rid = id.isPresent() ? id : header(req, "X-request-id", "X-Request-Id");
     if (rid.isPresent() && !rid.get().isBlank()) {
       o = o.withRequestId(rid.get());
     }
-    Optional<String> key = req.header("X-Routing-Key");
+    Optional<String> key = header(req, "X-routing-key", "X-Routing-Key");
     if (key.isPresent()) {
       o = o.withRoutingKey(key.get());
     }
     if (version.isPresent()) {
       o = o.withVersion(version.get());
     }
-    if (req.header("X-Mlops-Log").map(v -> v.equalsIgnoreCase("off")).orElse(false)) {
+    if (header(req, "X-mlops-log", "X-Mlops-Log")
+        .map(v -> v.equalsIgnoreCase("off"))
+        .orElse(false)) {
       o = o.withLog(false);
     }
     return o;

@@ -11,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +31,8 @@ final class ServingMetrics {
   final Histogram queueTime;
   final Histogram batchSize;
   final Counter httpRequests;
+  private final ConcurrentHashMap<String, AtomicReferenceArray<CounterDataPoint>> httpPoints =
+      new ConcurrentHashMap<>();
   final Counter logWritten;
   final Counter logDropped;
   final Counter loadFailures;
@@ -152,6 +156,25 @@ final class ServingMetrics {
               }
             })
         .register(registry);
+  }
+
+  /**
+   * The data point of {@code mlops_serving_http_requests_total} for a route and status, looked up
+   * once: {@code labelValues} builds a label list and searches a map on every call.
+   */
+  CounterDataPoint http(String route, int status) {
+    if (status < 100 || status > 599) {
+      return httpRequests.labelValues(route, Integer.toString(status));
+    }
+    AtomicReferenceArray<CounterDataPoint> byStatus =
+        httpPoints.computeIfAbsent(route, r -> new AtomicReferenceArray<>(500));
+    CounterDataPoint p = byStatus.get(status - 100);
+    if (p == null) {
+      // benign race: labelValues returns the same data point to every thread
+      p = httpRequests.labelValues(route, Integer.toString(status));
+      byStatus.set(status - 100, p);
+    }
+    return p;
   }
 
   SlotMetrics slot(String endpoint, String model, String version) {
