@@ -179,10 +179,12 @@ public final class HttpBenchmark {
   }
 
   /**
-   * Warm-up rounds (2 s per server and connection count) until the JIT is quiet: on 2 cores a C2
-   * compiler thread still busy from start-up takes most of a core from whichever server is measured
-   * next (seen: 0.7 core for the first seconds of the first 16-connection run). Every server gets
-   * the same rounds; at most {@link #MAX_WARMUP_ROUNDS}.
+   * Warm-up rounds (2 s per server and connection count), each followed by an idle pause until the
+   * JIT compilers are done, until a round compiles little. On 2 cores under load a C2 compiler
+   * thread gets a small share of the CPU, so its backlog from start-up drains for ~40 s and took
+   * most of a core from whichever server was measured next (seen: 0.7 core during the first seconds
+   * of the first 16-connection run of mlops-serving, which ran at 0.5-0.7x then and at 0.9-1.0x
+   * once the JIT was done). Every server gets the same rounds.
    */
   static void warmUp(Map<String, Integer> servers, Path script)
       throws IOException, InterruptedException {
@@ -194,14 +196,38 @@ public final class HttpBenchmark {
         }
       }
       long jit = jitMillis() - jit0;
-      System.out.printf(Locale.ROOT, "warm-up round %d: JIT compiled for %d ms%n", round, jit);
-      if (jit < 300) {
+      long idle = awaitJitIdle();
+      System.out.printf(
+          Locale.ROOT,
+          "warm-up round %d: JIT compiled for %d ms under load, then %d ms idle until done%n",
+          round,
+          jit,
+          idle);
+      if (jit < 500) {
         return;
       }
     }
   }
 
-  static final int MAX_WARMUP_ROUNDS = 2;
+  static final int MAX_WARMUP_ROUNDS = 3;
+
+  /** Waits (no load) until the JIT's compile time stops growing for 1 s, at most 15 s. */
+  static long awaitJitIdle() throws InterruptedException {
+    long t0 = System.nanoTime();
+    long last = jitMillis();
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - t0 < 15_000_000_000L) {
+      Thread.sleep(200);
+      long now = jitMillis();
+      if (now != last) {
+        last = now;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince >= 1_000_000_000L) {
+        break;
+      }
+    }
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
 
   /** Total time the JIT compilers spent so far, in ms. */
   static long jitMillis() {
