@@ -814,11 +814,33 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
   }
 
   private boolean cachedFully(String oid, boolean legacy, CacheIndex index) {
+    if (!oid.endsWith(".dir")) {
+      return index.has(oid, legacy);
+    }
+    // a folder found complete before, with no object added or removed since, still is: the
+    // stamp is taken before the check, so a removal during the check changes the next stamp
+    Optional<StateTable.Stat> stamp = cache.foldersStamp(legacy, RACY_NANOS);
+    Path key = legacy ? cache.legacyPath(oid) : cache.path(oid);
+    if (stamp.isPresent()
+        && state.lookup(key, stamp.get(), CACHED_ALGO).filter(oid::equals).isPresent()) {
+      return true;
+    }
+    boolean complete = folderCachedFully(oid, legacy, index);
+    if (complete && stamp.isPresent()) {
+      state.record(List.of(new StateTable.Row(key.toString(), stamp.get(), oid)), CACHED_ALGO);
+    }
+    return complete;
+  }
+
+  /** The state-table name of "this folder object and all its files are in the cache" rows. */
+  private static final String CACHED_ALGO = "cached:dir";
+
+  /** Cache folders changed more recently than this are not trusted by a stamp (clock ticks). */
+  private static final long RACY_NANOS = 2_000_000_000L;
+
+  private boolean folderCachedFully(String oid, boolean legacy, CacheIndex index) {
     if (!index.has(oid, legacy)) {
       return false;
-    }
-    if (!oid.endsWith(".dir")) {
-      return true;
     }
     Manifest m;
     try {

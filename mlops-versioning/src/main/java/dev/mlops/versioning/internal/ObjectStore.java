@@ -8,15 +8,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -505,6 +509,47 @@ public final class ObjectStore {
   /** Deletes an object; returns whether it existed. */
   public boolean delete(String oid, boolean legacy) throws IOException {
     return Files.deleteIfExists(pathOf(oid, legacy));
+  }
+
+  /**
+   * A stamp of the cache's object folders: the inode and mtime of the base folder and of every
+   * two-hex-digit prefix folder under it. Adding or removing an object changes its folder's mtime,
+   * so an unchanged stamp means the set of objects is unchanged. Empty when a folder changed in the
+   * last {@code racyNanos} (a coarse file-system clock could hide a later change within the same
+   * tick) or cannot be read.
+   */
+  public Optional<StateTable.Stat> foldersStamp(boolean legacy, long racyNanos) {
+    Path base = legacy ? root : root.resolve("files").resolve("md5");
+    long now = System.currentTimeMillis() * 1_000_000L;
+    MessageDigest md = Hashing.md5();
+    try {
+      BasicFileAttributes b = Files.readAttributes(base, BasicFileAttributes.class);
+      long newest = b.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+      StringBuilder sb = new StringBuilder(16_384).append(StateTable.Stat.of(b)).append('\n');
+      String[] prefixes = base.toFile().list();
+      if (prefixes == null) {
+        return Optional.empty();
+      }
+      Arrays.sort(prefixes);
+      int n = 0;
+      for (String prefix : prefixes) {
+        if (prefix.length() != 2 || !isHex(prefix.charAt(0)) || !isHex(prefix.charAt(1))) {
+          continue;
+        }
+        BasicFileAttributes a =
+            Files.readAttributes(base.resolve(prefix), BasicFileAttributes.class);
+        newest = Math.max(newest, a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        sb.append(prefix).append(' ').append(StateTable.Stat.of(a)).append('\n');
+        n++;
+      }
+      if (newest > now - racyNanos) {
+        return Optional.empty();
+      }
+      md.update(sb.toString().getBytes(StandardCharsets.UTF_8));
+      return Optional.of(new StateTable.Stat(Hashing.hex(md.digest()), n, 0));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** Every object id present (DVC 3 objects when {@code legacy} is false, else legacy ones). */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,33 @@ class FolderSummaryTest extends VersioningTestBase {
     Files.delete(obj);
     assertThat(changes()).containsEntry("tree", DataState.NOT_IN_CACHE);
     assertThat(v.nfiles()).isEqualTo(11);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"delete", "replace"})
+  void aRememberedCompleteFolderStillSeesAnObjectRemovedLater(String how) throws Exception {
+    addTree(10);
+    // age the cache folders past the racy window, so the status remembers "complete" for them
+    Path objects = ws.resolve(".mlops/cache/files/md5");
+    FileTime old = FileTime.from(Instant.now().minusSeconds(60));
+    try (var dirs = Files.list(objects)) {
+      for (Path d : dirs.toList()) {
+        Files.setLastModifiedTime(d, old);
+      }
+    }
+    Files.setLastModifiedTime(objects, old);
+    assertThat(data.status().clean()).isTrue();
+    assertThat(data.status().clean()).as("answered from the remembered stamp").isTrue();
+    String md5 =
+        Hashing.md5(
+            Files.readString(ws.resolve("tree/d1/f1.txt")).getBytes(StandardCharsets.UTF_8));
+    Path obj = objects.resolve(md5.substring(0, 2)).resolve(md5.substring(2));
+    Files.delete(obj);
+    if (how.equals("replace")) {
+      // gone, then another object in the same folder: the folder's mtime moves either way
+      Files.writeString(objects.resolve(md5.substring(0, 2)).resolve("0".repeat(30)), "other");
+    }
+    assertThat(changes()).containsEntry("tree", DataState.NOT_IN_CACHE);
   }
 
   @ParameterizedTest
