@@ -407,6 +407,30 @@ class ModelServerTest {
   }
 
   @Test
+  void requestHeadersMatchInAnyCaseAndHttpCountersAddUp() throws Exception {
+    String body = "{\"instances\": [{\"age\": 1, \"income\": 1}]}";
+    List<String> ids = List.of("X-Request-Id", "x-request-id", "X-REQUEST-ID");
+    for (String name : ids) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(srv.uri().resolve("/invocations"))
+                  .header("content-TYPE", "application/json")
+                  .header(name, "req-" + name)
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(name).isEqualTo(200);
+      assertThat(r.headers().firstValue("X-Request-Id")).as(name).contains("req-" + name);
+    }
+    assertThat(post("/invocations", "text/xml", "<a/>").statusCode()).isEqualTo(415);
+    assertThat(get("/nowhere").statusCode()).isEqualTo(404);
+    assertThat(get("/metrics").body())
+        .contains("mlops_serving_http_requests_total{route=\"invocations\",status=\"200\"} 3")
+        .contains("mlops_serving_http_requests_total{route=\"invocations\",status=\"415\"} 1")
+        .contains("mlops_serving_http_requests_total{route=\"other\",status=\"404\"} 1");
+  }
+
+  @Test
   void metricsUsePrometheusTextFormat() throws Exception {
     post("/invocations", "application/json", "{\"instances\": [{\"age\": 1, \"income\": 1}]}");
     post("/invocations", "application/json", "{\"instances\": [{\"age\": -1, \"income\": 1}]}");
