@@ -667,7 +667,7 @@ public final class ObjectStore {
     }
   }
 
-  /** Buffers a legacy object entirely through a temp-free two-pass check: hash, then serve. */
+  /** Verifies a legacy object while it is read: hashed chunk by chunk with the dos2unix rule. */
   private static final class Dos2UnixVerifyingStream extends FilterInputStream {
     private final java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
     private final String oid;
