@@ -247,11 +247,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
 
             @Override
             public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-              if (e instanceof FileSystemLoopException) {
-                log.warn("skipping symlink loop at {}", f);
-                return FileVisitResult.CONTINUE;
-              }
-              throw e;
+              return skipLoop(f, e);
             }
           });
     } catch (IOException e) {
@@ -276,6 +272,15 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     items.addAll(top);
     parts.forEach(items::addAll);
     return items;
+  }
+
+  /** A symlink loop met while walking is skipped with a warning; any other failure is thrown. */
+  private static FileVisitResult skipLoop(Path f, IOException e) throws IOException {
+    if (e instanceof FileSystemLoopException) {
+      log.warn("skipping symlink loop at {}", f);
+      return FileVisitResult.CONTINUE;
+    }
+    throw e;
   }
 
   /** Walks one folder below {@code dir}; {@code rootKey} is the walk's root, an ancestor too. */
@@ -308,11 +313,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
 
             @Override
             public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-              if (e instanceof FileSystemLoopException) {
-                log.warn("skipping symlink loop at {}", f);
-                return FileVisitResult.CONTINUE;
-              }
-              throw e;
+              return skipLoop(f, e);
             }
           });
     } catch (IOException e) {
