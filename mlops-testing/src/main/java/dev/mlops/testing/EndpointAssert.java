@@ -8,7 +8,8 @@ import org.opentest4j.AssertionFailedError;
 
 /**
  * Assertions on an endpoint's answers; start with {@link
- * MlopsAssertions#assertThatEndpoint(Endpoint)}.
+ * MlopsAssertions#assertThatEndpoint(Endpoint)}. Not thread-safe: use from one thread (the endpoint
+ * itself may be shared).
  *
  * @param <I> the input type
  * @param <O> the output type

@@ -2,6 +2,7 @@ package dev.mlops.testing;
 
 import dev.mlops.Mlops;
 import dev.mlops.monitoring.ColumnDrift;
+import dev.mlops.monitoring.DriftOptions;
 import dev.mlops.monitoring.DriftReport;
 import dev.mlops.monitoring.Table;
 import dev.mlops.pipeline.Pipeline;
@@ -29,6 +30,9 @@ import org.opentest4j.AssertionFailedError;
  *
  * <p>Assertions that need modules ({@code assertNoDrift}, {@code assertReproducible}) use the
  * {@link MlopsTest} instance of the running test, or a temporary home when there is none.
+ *
+ * <p>Thread-safe: every method is static and keeps no state; the assertion objects it returns are
+ * meant for one thread.
  */
 public final class MlopsAssertions {
   private MlopsAssertions() {}
@@ -55,7 +59,17 @@ public final class MlopsAssertions {
    * @return the report, for further checks
    */
   public static DriftReport assertNoDrift(Table reference, Table current) {
-    DriftReport report = withMlops(m -> m.monitoring().drift(reference, current));
+    return assertNoDrift(reference, current, DriftOptions.defaults());
+  }
+
+  /**
+   * Fails when {@code current} has drifted from {@code reference} by the tests, thresholds and
+   * drift share of {@code options}, listing the drifted columns with their statistics.
+   *
+   * @return the report, for further checks
+   */
+  public static DriftReport assertNoDrift(Table reference, Table current, DriftOptions options) {
+    DriftReport report = withMlops(m -> m.monitoring().drift(reference, current, options));
     if (report.datasetDrift()) {
       String columns =
           report.columns().stream()

@@ -10,31 +10,57 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The JUnit 5 extension behind {@link MlopsTest}; usable directly with
- * {@code @ExtendWith(MlopsExtension.class)}. Each test method gets its own workspace folder holding
- * a home ({@code <workspace>/.mlops}).
+ * {@code @ExtendWith(MlopsExtension.class)}. Each test method gets its own workspace folder (a new
+ * temporary directory) holding a home ({@code <workspace>/.mlops}), and an {@link Mlops} on it,
+ * injected into {@code Mlops} parameters (of the test method, its {@code @BeforeEach} and {@code
+ * AfterEach} methods) and into non-static {@code Mlops} fields of the test instance (and of its
+ * enclosing instances for {@code @Nested} classes).
+ *
+ * <p>After the test the instance is closed; its folder is deleted if the test passed and kept if it
+ * failed, with the path logged (SLF4J, WARN), published as the report entry {@code mlops.home}, and
+ * attached to the test's exception as a suppressed exception, so that the failure printed by the
+ * build names the folder.
+ *
+ * <p>A {@code Mlops} parameter of a {@code @BeforeAll} / {@code @AfterAll} method (or of the
+ * constructor of a {@code PER_CLASS} test class) gets one instance for the whole class, closed
+ * after the class; it is kept when any test of the class failed.
+ *
+ * <p>Thread-safe: safe under JUnit's parallel execution (every test has its own instance and
+ * folder). A field of a test instance shared by concurrent tests ({@code PER_CLASS} lifecycle with
+ * concurrent methods) holds whichever test's instance was injected last: use parameters there.
  */
 public final class MlopsExtension
-    implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+    implements BeforeEachCallback,
+        AfterEachCallback,
+        AfterAllCallback,
+        ParameterResolver,
+        TestExecutionExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(MlopsExtension.class);
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(MlopsExtension.class);
-  private static final String KEY = "mlops";
-  private static final InheritableThreadLocal<Mlops> CURRENT = new InheritableThreadLocal<>();
+  private static final InheritableThreadLocal<Home> CURRENT = new InheritableThreadLocal<>();
 
-  /** The instance of the test running on this thread, if it uses the extension. */
-  static java.util.Optional<Mlops> current() {
-    return java.util.Optional.ofNullable(CURRENT.get());
+  /**
+   * The open instance of the test running on this thread (or on the thread that started this one),
+   * if it uses the extension.
+   */
+  static Optional<Mlops> current() {
+    Home home = CURRENT.get();
+    return home == null || home.closed ? Optional.empty() : Optional.of(home.mlops);
   }
 
   /** The workspace of the current test's instance (the folder holding its home). */
@@ -44,7 +70,7 @@ public final class MlopsExtension
 
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
-    Mlops mlops = mlops(context);
+    Mlops mlops = home(context).mlops;
     for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
       for (Class<?> c = instance.getClass();
           c != null && c != Object.class;
@@ -67,28 +93,66 @@ public final class MlopsExtension
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
       throws ParameterResolutionException {
-    return mlops(context);
+    return home(context).mlops;
   }
 
-  private static Mlops mlops(ExtensionContext context) {
-    Mlops m =
+  /**
+   * The home of this very context: the key holds the context's unique id, so that a test method
+   * never finds (and shares) a home that its class context holds.
+   */
+  private static Home home(ExtensionContext context) {
+    Home home =
         context
             .getStore(NS)
-            .getOrComputeIfAbsent(KEY, k -> new Home(context.getDisplayName()), Home.class)
-            .mlops;
-    CURRENT.set(m);
-    return m;
+            .getOrComputeIfAbsent(
+                key(context), k -> new Home(context.getDisplayName()), Home.class);
+    CURRENT.set(home);
+    return home;
+  }
+
+  private static String key(ExtensionContext context) {
+    return "home:" + context.getUniqueId();
+  }
+
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    Home home = context.getStore(NS).get(key(context), Home.class);
+    if (home != null) {
+      throwable.addSuppressed(new KeptHome(home.dir));
+    }
+    throw throwable;
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
-    Home home = context.getStore(NS).remove(KEY, Home.class);
-    CURRENT.remove();
+    boolean failed = context.getExecutionException().isPresent();
+    if (failed) {
+      // a class-wide home (from @BeforeAll) saw a failing test: keep it too
+      context
+          .getParent()
+          .map(parent -> parent.getStore(NS).get(key(parent), Home.class))
+          .ifPresent(h -> h.keep = true);
+    }
+    finish(context, failed);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    finish(context, context.getExecutionException().isPresent());
+  }
+
+  private static void finish(ExtensionContext context, boolean failed) {
+    Home home = context.getStore(NS).remove(key(context), Home.class);
+    if (home != null && CURRENT.get() == home) {
+      CURRENT.remove();
+    }
     if (home == null) {
       return;
     }
     home.mlops.close();
-    if (context.getExecutionException().isPresent()) {
+    home.closed = true;
+    if (failed || home.keep) {
       log.warn("test {} failed; its mlops home is kept at {}", context.getDisplayName(), home.dir);
       context.publishReportEntry("mlops.home", home.dir.toString());
     } else {
@@ -96,15 +160,20 @@ public final class MlopsExtension
     }
   }
 
+  /** Attached to a failing test's exception: names the folder that was kept. */
+  static final class KeptHome extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    KeptHome(Path dir) {
+      super("the test's mlops home is kept at " + dir, null, false, false);
+    }
+  }
+
   static final class Home implements AutoCloseable {
     final Path dir;
     final Mlops mlops;
-
-    @Override
-    public void close() {
-      mlops.close();
-      deleteRecursively(dir);
-    }
+    volatile boolean closed;
+    volatile boolean keep;
 
     Home(String name) {
       try {
@@ -113,6 +182,16 @@ public final class MlopsExtension
         throw new UncheckedIOException("cannot create a temporary home for " + name, e);
       }
       mlops = Mlops.builder().home(dir.resolve(".mlops")).workspace(dir).build();
+    }
+
+    /** Closes the instance and deletes the folder (JUnit calls this for a home left in a store). */
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        mlops.close();
+        deleteRecursively(dir);
+      }
     }
   }
 

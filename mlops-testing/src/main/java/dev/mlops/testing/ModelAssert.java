@@ -14,7 +14,8 @@ import org.opentest4j.AssertionFailedError;
  * Quality assertions on a model over a labelled table; start with {@link
  * MlopsAssertions#assertThatModel(BatchPredictor)}. The predictor gets each row (without the label
  * column) as a map from column name to value (Double, String, Boolean or null); it may answer a
- * number, a string, a boolean, or a map holding one of those under {@code "prediction"}.
+ * number, a string, a boolean, or a map holding one of those under {@code "prediction"}. Not
+ * thread-safe: use from one thread.
  */
 public final class ModelAssert {
   private final BatchPredictor<Map<String, Object>, ?> predictor;
@@ -154,6 +155,9 @@ public final class ModelAssert {
       }
       if (label instanceof Boolean && prediction instanceof Number) {
         return ((Boolean) label ? 1.0 : 0.0) == ((Number) prediction).doubleValue();
+      }
+      if (label instanceof Number && prediction instanceof Boolean) {
+        return ((Boolean) prediction ? 1.0 : 0.0) == ((Number) label).doubleValue();
       }
       return label != null
           && prediction != null

@@ -5,7 +5,10 @@ import dev.mlops.tracking.RunStatus;
 import java.util.Objects;
 import org.opentest4j.AssertionFailedError;
 
-/** Assertions on a tracked {@link Run}; start with {@link MlopsAssertions#assertThatRun(Run)}. */
+/**
+ * Assertions on a tracked {@link Run}; start with {@link MlopsAssertions#assertThatRun(Run)}. Not
+ * thread-safe: use from one thread.
+ */
 public final class RunAssert {
   private final Run run;
 

@@ -4,32 +4,79 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.mlops.Mlops;
+import dev.mlops.tracking.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
+/** Runs small test classes with the JUnit Platform test kit and checks what the extension did. */
 class MlopsExtensionTest {
-  static final List<Path> seen = new ArrayList<>();
+  static final List<Path> seen = Collections.synchronizedList(new ArrayList<>());
+  static final List<Mlops> instances = Collections.synchronizedList(new ArrayList<>());
+
+  private static EngineExecutionResults run(Class<?> testClass) {
+    seen.clear();
+    instances.clear();
+    return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute();
+  }
 
   @MlopsTest
   static class Passing {
     Mlops field;
+    Mlops seenInBeforeEach;
+
+    @BeforeEach
+    void setUp(Mlops m) {
+      seenInBeforeEach = m;
+    }
 
     @Test
     void parameterAndFieldAreTheSameIsolatedInstance(Mlops m) throws Exception {
-      assertThat(m).isSameAs(field);
-      assertThat(m.home()).isDirectory();
+      assertThat(m).isSameAs(field).isSameAs(seenInBeforeEach);
+      assertThat(m.home()).isDirectory().isEqualTo(m.config().workspace().resolve(".mlops"));
       Files.writeString(m.home().resolve("x.txt"), "x");
+      Run run = m.tracking().run("e", r -> r.metric("accuracy", 0.5));
+      assertThat(m.tracking().get(run.id()).metrics()).containsEntry("accuracy", 0.5);
       seen.add(m.config().workspace());
     }
 
     @Test
     void eachTestGetsItsOwnHome(Mlops m) {
+      assertThat(m.tracking().search(dev.mlops.tracking.RunQuery.in("e")).items()).isEmpty();
       seen.add(m.config().workspace());
+    }
+  }
+
+  @ExtendWith(MlopsExtension.class)
+  static class ByExtendWith {
+    Mlops outer;
+
+    @Nested
+    class Inner {
+      Mlops inner;
+
+      @Test
+      void nestedAndEnclosingFieldsAreInjected(Mlops m) {
+        assertThat(m).isSameAs(inner).isSameAs(outer);
+        seen.add(m.config().workspace());
+      }
     }
   }
 
@@ -42,24 +89,72 @@ class MlopsExtensionTest {
     }
   }
 
+  @MlopsTest
+  static class ClassWide {
+    static Mlops shared;
+
+    @BeforeAll
+    static void setUp(Mlops m) {
+      shared = m;
+      seen.add(m.config().workspace());
+    }
+
+    @Test
+    void aTestStillGetsItsOwnInstance(Mlops m) {
+      assertThat(m).isNotSameAs(shared);
+      assertThat(shared.home()).isDirectory();
+      seen.add(m.config().workspace());
+    }
+
+    @AfterAll
+    static void tearDown(Mlops m) {
+      assertThat(m).isSameAs(shared);
+    }
+  }
+
+  @MlopsTest
+  static class Concurrent {
+    @RepeatedTest(8)
+    void runsInParallelInItsOwnHome(Mlops m) throws Exception {
+      seen.add(m.config().workspace());
+      instances.add(m);
+      Run run = m.tracking().run("parallel", r -> r.metric("accuracy", 0.9));
+      assertThat(MlopsExtension.current()).containsSame(m);
+      assertThat(m.tracking().search(dev.mlops.tracking.RunQuery.in("parallel")).items())
+          .extracting(Run::id)
+          .containsExactly(run.id());
+    }
+  }
+
+  static ExecutorService leftOver;
+
+  @MlopsTest
+  static class StartsAThread {
+    @Test
+    void leavesAPoolThreadBehind(Mlops m) throws Exception {
+      // the pool's thread is created here, so it inherits this test's thread-local state
+      leftOver.submit(() -> assertThat(MlopsExtension.current()).containsSame(m)).get();
+    }
+  }
+
   @Test
   void passingTestsGetSeparateHomesThatAreDeletedAfterwards() {
-    seen.clear();
-    Events events =
-        EngineTestKit.engine("junit-jupiter")
-            .selectors(selectClass(Passing.class))
-            .execute()
-            .testEvents();
+    Events events = run(Passing.class).testEvents();
     events.assertStatistics(s -> s.succeeded(2).failed(0));
     assertThat(seen).hasSize(2).doesNotHaveDuplicates();
     assertThat(seen).allSatisfy(p -> assertThat(p).doesNotExist());
   }
 
   @Test
+  void extendWithInjectsFieldsOfNestedAndEnclosingInstances() {
+    run(ByExtendWith.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0)).doesNotExist();
+  }
+
+  @Test
   void aFailingTestKeepsItsHomeAndReportsWhere() {
-    seen.clear();
-    var results =
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(Failing.class)).execute();
+    var results = run(Failing.class);
     results.testEvents().assertStatistics(s -> s.failed(1));
     assertThat(seen).hasSize(1);
     Path kept = seen.get(0);
@@ -67,12 +162,59 @@ class MlopsExtensionTest {
     assertThat(results.allEvents().reportingEntryPublished().stream())
         .anySatisfy(
             e ->
-                assertThat(
-                        e.getPayload(org.junit.platform.engine.reporting.ReportEntry.class)
-                            .orElseThrow()
-                            .getKeyValuePairs())
+                assertThat(e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs())
                     .containsEntry("mlops.home", kept.toString()));
+    // the failure itself names the folder, so the build's console output shows it
+    Throwable failure =
+        results.testEvents().failed().stream()
+            .findFirst()
+            .orElseThrow()
+            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+            .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+            .orElseThrow();
+    assertThat(failure).hasMessage("deliberate");
+    assertThat(failure.getSuppressed())
+        .extracting(Throwable::getMessage)
+        .containsExactly("the test's mlops home is kept at " + kept);
     MlopsExtension.deleteRecursively(kept);
     assertThat(kept).doesNotExist();
+  }
+
+  @Test
+  void beforeAllGetsAClassWideInstanceClosedAndDeletedAfterTheClass() {
+    run(ClassWide.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    assertThat(seen).hasSize(2).doesNotHaveDuplicates();
+    assertThat(seen).allSatisfy(p -> assertThat(p).doesNotExist());
+  }
+
+  @Test
+  void parallelTestsEachGetTheirOwnInstance() {
+    seen.clear();
+    instances.clear();
+    EngineTestKit.engine("junit-jupiter")
+        .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+        .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+        .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+        .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
+        .selectors(selectClass(Concurrent.class))
+        .execute()
+        .testEvents()
+        .assertStatistics(s -> s.succeeded(8).failed(0));
+    assertThat(seen).hasSize(8).doesNotHaveDuplicates();
+    assertThat(instances).doesNotHaveDuplicates();
+    assertThat(seen).allSatisfy(p -> assertThat(p).doesNotExist());
+  }
+
+  @Test
+  void aThreadStartedDuringATestDoesNotSeeTheClosedInstanceAfterwards() throws Exception {
+    leftOver = Executors.newSingleThreadExecutor();
+    try {
+      run(StartsAThread.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+      Optional<Mlops> later = leftOver.submit(MlopsExtension::current).get();
+      assertThat(later).isEmpty();
+    } finally {
+      leftOver.shutdown();
+      assertThat(leftOver.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.Mlops;
+import dev.mlops.monitoring.DriftOptions;
 import dev.mlops.monitoring.Table;
 import dev.mlops.pipeline.Pipeline;
 import dev.mlops.serving.Endpoint;
@@ -35,6 +36,26 @@ class ModuleAssertionsTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("1 of 1 columns drifted")
         .hasMessageContaining("x (ks: statistic");
+  }
+
+  @Test
+  void noDriftTakesTheReportsOptions() {
+    Table reference = normal(1, 0, 300);
+    Table shifted = normal(2, 1.5, 300);
+    assertThatThrownBy(
+            () ->
+                assertNoDrift(
+                    reference, shifted, DriftOptions.defaults().method("x", "wasserstein")))
+        .hasMessageContaining("x (wasserstein: statistic 1.")
+        .hasMessageContaining("threshold 0.1000");
+    assertThat(
+            assertNoDrift(
+                    reference,
+                    shifted,
+                    DriftOptions.defaults().method("x", "wasserstein").threshold("x", 5.0))
+                .column("x")
+                .drifted())
+        .isFalse();
   }
 
   @Test
