@@ -20,9 +20,13 @@ import java.util.Random;
  * generator produces the "drifted" traffic the demo sends to the served model: charges around 95
  * and more support calls.
  *
- * <p>Run {@code java dev.mlops.samples.ChurnDataGenerator
- * samples/src/main/resources/dev/mlops/samples/churn.csv 2000 42} to regenerate the shipped file
- * (seed 42, 2000 rows).
+ * <p>To regenerate the shipped file (seed 42, 2000 rows; {@code ChurnDataGeneratorTest} checks that
+ * the result is byte for byte the shipped one), from the repository root with Java 17 only:
+ *
+ * <pre>
+ * java samples/src/main/java/dev/mlops/samples/ChurnDataGenerator.java \
+ *     samples/src/main/resources/dev/mlops/samples/churn.csv 2000 42
+ * </pre>
  */
 public final class ChurnDataGenerator {
   /** The CSV header. */

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * A logistic regression for churn, trained by full-batch gradient descent with L2 regularization on
@@ -112,18 +114,25 @@ public final class ChurnModel {
     return (double) right / rows.size();
   }
 
-  /** Saves the model as a small properties file (no Java serialization). */
+  /**
+   * Saves the model as a small properties file (no Java serialization). The bytes depend on the
+   * weights only (no date comment, as {@code Properties.store} would write), so that the pipeline
+   * that trains it is reproducible.
+   */
   public void save(Path file) throws IOException {
-    Properties p = new Properties();
+    Map<String, String> p = new TreeMap<>();
     for (int j = 0; j < FEATURES; j++) {
-      p.setProperty("mean." + j, Double.toString(mean[j]));
-      p.setProperty("sd." + j, Double.toString(sd[j]));
-      p.setProperty("w." + j, Double.toString(weights[j]));
+      p.put("mean." + j, Double.toString(mean[j]));
+      p.put("sd." + j, Double.toString(sd[j]));
+      p.put("w." + j, Double.toString(weights[j]));
     }
-    p.setProperty("bias", Double.toString(bias));
+    p.put("bias", Double.toString(bias));
     Files.createDirectories(file.toAbsolutePath().getParent());
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(w, "churn logistic regression");
+      w.write("# churn logistic regression\n");
+      for (Map.Entry<String, String> e : p.entrySet()) {
+        w.write(e.getKey() + "=" + e.getValue() + "\n");
+      }
     }
   }
 

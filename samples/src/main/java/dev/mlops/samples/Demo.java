@@ -1,10 +1,13 @@
 package dev.mlops.samples;
 
 import dev.mlops.Mlops;
+import dev.mlops.ProgressListener;
+import dev.mlops.monitoring.ColumnDrift;
 import dev.mlops.monitoring.DriftReport;
 import dev.mlops.monitoring.Table;
 import dev.mlops.pipeline.Pipeline;
 import dev.mlops.pipeline.PipelineRun;
+import dev.mlops.pipeline.ReproOptions;
 import dev.mlops.pipeline.StageContext;
 import dev.mlops.pipeline.StageOutcome;
 import dev.mlops.pipeline.StageResult;
@@ -16,6 +19,7 @@ import dev.mlops.registry.ModelVersion;
 import dev.mlops.registry.PromotionResult;
 import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.ModelServer;
+import dev.mlops.serving.PredictionRecord;
 import dev.mlops.tracking.Run;
 import dev.mlops.tracking.RunComparison;
 import dev.mlops.tracking.RunQuery;
@@ -50,17 +54,28 @@ import java.util.stream.Collectors;
  * date and says so.
  */
 public final class Demo {
-  private static final PrintStream out = System.out;
   static final String[] FEATURES = {
     "tenure_months", "monthly_charges", "support_calls", "contract", "age"
   };
   private static final double[] SWEEP_LR = {0.05, 0.2, 0.5, 1.5};
 
-  private Demo() {}
+  private final PrintStream out;
+
+  private Demo(PrintStream out) {
+    this.out = out;
+  }
 
   /** Argument: the workspace folder (default {@code demo}). */
   public static void main(String[] args) throws Exception {
-    Path ws = Path.of(args.length > 0 ? args[0] : "demo").toAbsolutePath().normalize();
+    run(Path.of(args.length > 0 ? args[0] : "demo"), System.out);
+  }
+
+  /** Runs the demo in {@code workspace}, printing its progress and summary to {@code out}. */
+  public static void run(Path workspace, PrintStream out) throws Exception {
+    new Demo(out).run(workspace.toAbsolutePath().normalize());
+  }
+
+  private void run(Path ws) throws Exception {
     long start = System.nanoTime();
     Files.createDirectories(ws.resolve("data"));
     writeIfChanged(ws.resolve("data/churn.csv"), resource("churn.csv"));
@@ -78,23 +93,41 @@ public final class Demo {
           raw.md5(), raw.size());
 
       step(2, "pipeline prepare -> train -> evaluate");
-      PipelineRun repro = m.pipelines().repro(pipeline(ws));
+      PipelineRun repro =
+          m.pipelines().repro(pipeline(ws), ReproOptions.defaults().listener(new ProgressBar(out)));
       for (StageResult r : repro.stages()) {
         out.printf("  %-9s %-20s %s%n", r.stage(), r.outcome(), r.message());
       }
       if (!repro.succeeded()) {
         throw new IllegalStateException("the pipeline failed: " + repro.stages());
       }
-      boolean upToDate = repro.stages().stream().noneMatch(r -> r.outcome() == StageOutcome.RAN);
+      long ran = repro.stages().stream().filter(r -> r.outcome() == StageOutcome.RAN).count();
+      long restored =
+          repro.stages().stream()
+              .filter(r -> r.outcome() == StageOutcome.RESTORED_FROM_CACHE)
+              .count();
       out.println(
-          upToDate
-              ? "  nothing changed since the last run: every stage re-used its cached outputs"
-              : "  stages ran; outputs cached and dvc.lock written");
+          ran == 0
+              ? String.format(
+                  Locale.ROOT,
+                  "  pipeline cache re-used: no stage ran (%d up to date, %d restored from the"
+                      + " run cache)",
+                  repro.stages().size() - restored,
+                  restored)
+              : String.format(
+                  Locale.ROOT,
+                  "  %d of %d stages ran (%d restored from the run cache); outputs cached, dvc.lock"
+                      + " written",
+                  ran,
+                  repro.stages().size(),
+                  restored));
 
       step(3, "hyper-parameter sweep, one tracked run per learning rate");
       List<Customer> train = Customer.readCsv(ws.resolve("data/train.csv"));
       List<Customer> test = Customer.readCsv(ws.resolve("data/test.csv"));
       List<String> runIds = new ArrayList<>();
+      // tags this execution's runs, so that search finds the best of this sweep on a re-run too
+      String session = Long.toString(System.currentTimeMillis(), 36);
       for (double lr : SWEEP_LR) {
         Run run =
             m.tracking()
@@ -103,6 +136,7 @@ public final class Demo {
                     "lr-" + lr,
                     r -> {
                       r.param("lr", lr).param("l2", 0.001).param("epochs", 300).input(raw);
+                      r.tag("demo_session", session);
                       ChurnModel model = null;
                       for (int epochs = 50; epochs <= 300; epochs += 50) {
                         model = ChurnModel.train(train, lr, 0.001, epochs);
@@ -115,19 +149,33 @@ public final class Demo {
                       r.artifact(dir.resolve("churn.model"), "model");
                     });
         runIds.add(run.id());
+        out.printf(
+            Locale.ROOT,
+            "  run %d/%d %-8s accuracy %.4f  log_loss %.4f%n",
+            runIds.size(),
+            SWEEP_LR.length,
+            run.name(),
+            run.metrics().get("accuracy"),
+            run.metrics().get("log_loss"));
       }
       RunComparison comparison = m.tracking().compare(runIds.toArray(String[]::new));
       out.print(indent(comparison.toTable()));
-      Run best =
+      List<Run> ranked =
           m.tracking()
               .search(
                   RunQuery.in("churn-sweep")
-                      .filter("attributes.status = 'FINISHED'")
-                      .orderBy("metrics.accuracy DESC", "metrics.log_loss ASC")
-                      .limit(1))
-              .items()
-              .get(0);
-      out.printf("  best run: %s (accuracy %.3f)%n", best.name(), best.metrics().get("accuracy"));
+                      .filter(
+                          "attributes.status = 'FINISHED' and tags.demo_session = '"
+                              + session
+                              + "'")
+                      .orderBy("metrics.accuracy DESC", "metrics.log_loss ASC"))
+              .items();
+      Run best = ranked.get(0);
+      out.printf(
+          Locale.ROOT,
+          "  best run by search: %s (accuracy %.4f)%n",
+          best.name(),
+          best.metrics().get("accuracy"));
 
       step(4, "register the best model and promote it through a gate");
       ModelVersion candidate =
@@ -146,6 +194,8 @@ public final class Demo {
 
       step(5, "serve churn#production over HTTP and send it traffic");
       int served;
+      long logBefore =
+          m.serving().log("churn").stream().mapToLong(PredictionRecord::sequence).max().orElse(0);
       try (Endpoint<Customer, Map<String, Object>> endpoint =
               m.serving()
                   .endpoint(
@@ -165,7 +215,7 @@ public final class Demo {
                   .logging(1.0)
                   .build();
           ModelServer server = m.serving().server().port(0).add(endpoint).start()) {
-        served = sendTraffic(server.uri(), 400);
+        served = sendTraffic(server.uri(), 400, new ProgressBar(out));
         out.printf(
             "  %d requests to %sinvocations answered by churn v%s (half of them drifted)%n",
             served, server.uri(), endpoint.modelVersion());
@@ -173,7 +223,13 @@ public final class Demo {
 
       step(6, "drift report over the served traffic");
       Table reference = Table.readCsv(ws.resolve("data/train.csv")).select(FEATURES);
-      Table current = Table.fromPredictions(m.serving().log("churn")).select(FEATURES);
+      // this execution's traffic only: the log keeps the requests of earlier runs too
+      Table current =
+          Table.fromPredictions(m.serving().log("churn", logBefore, Integer.MAX_VALUE))
+              .select(FEATURES);
+      out.printf(
+          "  reference: data/train.csv (%d rows); current: the %d requests just served%n",
+          reference.rowCount(), current.rowCount());
       DriftReport drift = m.monitoring().drift(reference, current);
       Path html = ws.resolve("drift-report.html");
       drift.writeHtml(html);
@@ -195,10 +251,24 @@ public final class Demo {
       step(7, "summary");
       Lineage lineage = m.registry().lineage("churn#production");
       ModelVersion production = m.registry().resolve("churn#production");
-      out.printf("  runs in churn-sweep:   %d%n", runIds.size());
+      out.printf(
+          "  runs of this sweep (experiment churn-sweep, %d runs in all):%n",
+          m.tracking().search(RunQuery.in("churn-sweep")).items().size());
+      out.printf("    %-8s %-8s %-6s %-9s %-9s%n", "run", "id", "lr", "accuracy", "log_loss");
+      for (Run r : ranked) {
+        out.printf(
+            Locale.ROOT,
+            "    %-8s %-8s %-6s %-9.4f %-9.4f%s%n",
+            r.name(),
+            r.id().substring(0, Math.min(8, r.id().length())),
+            r.params().get("lr"),
+            r.metrics().get("accuracy"),
+            r.metrics().get("log_loss"),
+            r.id().equals(production.runId()) ? "  <- production" : "");
+      }
       out.printf(
           "  production model:      churn v%d from run %s (%s)%n",
-          production.version(), production.runId(), best.name());
+          production.version(), production.runId(), m.tracking().get(production.runId()).name());
       out.printf(
           "  its lineage:           run %s at git %s, trained on %s, params %s%n",
           lineage.run().orElse("-"),
@@ -210,10 +280,17 @@ public final class Demo {
               .collect(Collectors.joining(", ")),
           new java.util.TreeMap<>(lineage.params()));
       out.printf(
-          "  drift verdict:         %s (%d of %d columns drifted)%n",
+          "  drift verdict:         %s (%d of %d columns drifted: %s)%n",
           drift.datasetDrift() ? "DATASET DRIFT" : "no dataset drift",
           drift.driftedColumns(),
-          drift.columns().size());
+          drift.columns().size(),
+          drift.columns().stream()
+              .filter(ColumnDrift::drifted)
+              .map(ColumnDrift::column)
+              .collect(Collectors.joining(", ")));
+      out.println(
+          "                         (the shifted half of the traffic has higher monthly_charges"
+              + " and more support_calls; other columns differ by sampling only)");
       out.printf("  drift report:          %s%n", html);
       out.printf("  home:                  %s%n", m.home());
       out.printf("  done in %.1f s%n", (System.nanoTime() - start) / 1e9);
@@ -236,7 +313,7 @@ public final class Demo {
             "train",
             s ->
                 s.run(Demo::train)
-                    .version("train-v1")
+                    .version("train-v2")
                     .deps("data/train.csv")
                     .params("train.lr", "train.l2", "train.epochs")
                     .outs("model/churn.model"))
@@ -287,7 +364,8 @@ public final class Demo {
   }
 
   /** Sends {@code n} single-row scoring requests; the second half from the drifted population. */
-  static int sendTraffic(URI base, int n) throws IOException, InterruptedException {
+  int sendTraffic(URI base, int n, ProgressListener progress)
+      throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     ChurnDataGenerator normal = new ChurnDataGenerator(1001, false);
     ChurnDataGenerator drifted = new ChurnDataGenerator(2002, true);
@@ -316,13 +394,14 @@ public final class Demo {
       if (response.statusCode() == 200) {
         ok++;
       } else {
-        out.printf("  request %d: HTTP %d %s%n", i, response.statusCode(), response.body());
+        out.printf("%n  request %d: HTTP %d %s%n", i, response.statusCode(), response.body());
       }
+      progress.progress("requests to /invocations", i + 1, n);
     }
     return ok;
   }
 
-  private static void step(int n, String what) {
+  private void step(int n, String what) {
     out.printf("%n[%d/7] %s%n", n, what);
   }
 
