@@ -4,11 +4,14 @@ import dev.mlops.ProgressListener;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Renders a {@link ProgressListener} as a one-line text progress bar on a terminal. */
+/**
+ * Renders a {@link ProgressListener} as a one-line text progress bar on a terminal. Thread-safe.
+ */
 public final class ProgressBar implements ProgressListener {
   private static final int WIDTH = 30;
   private final PrintStream out;
-  private String lastLine = "";
+  private String lastTask = "";
+  private int lastFilled = -1;
 
   /** A bar printed to {@code out}. */
   public ProgressBar(PrintStream out) {
@@ -20,6 +23,12 @@ public final class ProgressBar implements ProgressListener {
     String line;
     if (total > 0) {
       int filled = (int) Math.min(WIDTH, WIDTH * done / total);
+      // redraw only when the bar grows: one line per step even when the output is a log file
+      if (task.equals(lastTask) && filled == lastFilled) {
+        return;
+      }
+      lastTask = task;
+      lastFilled = filled;
       line =
           String.format(
               Locale.ROOT,
@@ -31,13 +40,10 @@ public final class ProgressBar implements ProgressListener {
     } else {
       line = String.format(Locale.ROOT, "  [%d] %s", done, task);
     }
-    if (!line.equals(lastLine)) {
-      out.print("\r" + line);
-      if (total > 0 && done >= total) {
-        out.println();
-      }
-      out.flush();
-      lastLine = line;
+    out.print("\r" + line);
+    if (total > 0 && done >= total) {
+      out.println();
     }
+    out.flush();
   }
 }
