@@ -97,7 +97,7 @@ class ModelRegistryTest {
     assertThat(v.name()).isEqualTo("churn");
     assertThat(v.stage()).isEqualTo("None");
     assertThat(v.aliases()).isEmpty();
-    assertThat(v.runId()).isNull();
+    assertThat(v.runId()).isEmpty();
     assertThat(v.source()).isEqualTo(dir.toUri().toString());
     assertThat(v.digest()).matches("sha256:[0-9a-f]{64}");
     assertThat(v.tags()).isEqualTo(Map.of("team", "growth"));
