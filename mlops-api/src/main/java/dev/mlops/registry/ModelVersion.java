@@ -11,7 +11,7 @@ import java.util.Set;
  * @param version the version number, from 1, never reused
  * @param stage the stage it holds ({@code "None"} when none)
  * @param aliases the aliases pointing at it
- * @param runId the run that produced it; null when registered from a path
+ * @param runId the run that produced it; empty when registered from a path
  * @param source where its files came from ({@code runs:/<id>/<path>} or a file URI)
  * @param digest the content digest of its files in the model store
  * @param tags its tags
@@ -28,6 +28,7 @@ public record ModelVersion(
     Map<String, String> tags,
     Instant createdAt) {
   public ModelVersion {
+    runId = runId == null ? "" : runId;
     aliases = Set.copyOf(aliases);
     tags = Map.copyOf(tags);
   }

@@ -102,7 +102,7 @@ public final class ResolveBenchmark {
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT version, digest FROM registry_versions WHERE name = ? AND stage_key = ?"
-                    + " AND status = 'READY' ORDER BY stage_seq DESC LIMIT 1")) {
+                    + " AND status = 'READY' ORDER BY stage_seq DESC, version DESC LIMIT 1")) {
       for (int round = 0; round < 2; round++) {
         for (int i = 0; i < refs.length; i++) {
           String name = refs[i].substring(0, refs[i].indexOf('#'));

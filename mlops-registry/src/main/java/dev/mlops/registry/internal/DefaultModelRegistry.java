@@ -151,7 +151,7 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
             + " AND v.version = (SELECT x.version FROM registry_aliases x"
             + " WHERE x.name = v.name AND x.alias = ?)";
     FIND_SQL[ModelRef.Kind.STAGE.ordinal()] =
-        base + "v.stage_key = ? AND " + LIVE + " ORDER BY v.stage_seq DESC LIMIT 1";
+        base + "v.stage_key = ? AND " + LIVE + " ORDER BY v.stage_seq DESC, v.version DESC LIMIT 1";
   }
 
   /**
@@ -366,6 +366,14 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
           "source", null, "ModelSource.ofRun(runId, artifactPath) or ModelSource.ofPath(path)");
     }
     RegisterOptions opts = options == null ? RegisterOptions.none() : options;
+    if (opts.semver().isPresent()) {
+      // checked again in the transaction; here so that a rejected call copies no files
+      db.read(
+          c -> {
+            requireFreeSemver(c, name, opts.semver().get());
+            return null;
+          });
+    }
     ModelStore.Stored stored;
     Lineage lineage;
     String runId = null;
@@ -440,24 +448,7 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
                 last = 0;
               }
               if (opts.semver().isPresent()) {
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "SELECT version FROM registry_versions WHERE name = ? AND semver = ?")) {
-                  ps.setString(1, name);
-                  ps.setString(2, opts.semver().get());
-                  try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                      throw new AlreadyExistsException(
-                          "model '"
-                              + name
-                              + "' already has a version labelled "
-                              + opts.semver().get()
-                              + " (version "
-                              + rs.getInt(1)
-                              + "); choose another SemVer label");
-                    }
-                  }
-                }
+                requireFreeSemver(c, name, opts.semver().get());
               }
               int version = last + 1;
               update(
@@ -512,6 +503,27 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
     log.info("registered {} version {} ({})", name, v.version(), v.digest());
     watcher.nudge();
     return v;
+  }
+
+  private static void requireFreeSemver(Connection c, String name, String semver)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT version FROM registry_versions WHERE name = ? AND semver = ?")) {
+      ps.setString(1, name);
+      ps.setString(2, semver);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          throw new AlreadyExistsException(
+              "model '"
+                  + name
+                  + "' already has a version labelled "
+                  + semver
+                  + " (version "
+                  + rs.getInt(1)
+                  + "); choose another SemVer label");
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------- stages and aliases
@@ -1099,7 +1111,8 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
     update(c, "DELETE FROM registry_aliases WHERE name = ? AND version = ?", v.name(), v.version());
     update(
         c,
-        "UPDATE registry_versions SET status = 'DELETED', semver = NULL, stage = 'None',"
+        "UPDATE registry_versions SET status = 'DELETED', deleted_semver = semver, semver = NULL,"
+            + " stage = 'None',"
             + " stage_key = 'none', updated_at = ? WHERE name = ? AND version = ?",
         now,
         v.name(),
@@ -1182,7 +1195,8 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
           List<VersionRecord> out = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT v.name, v.version, v.status, v.semver, v.stage, v.created_at, v.lineage"
+                  "SELECT v.name, v.version, v.status, COALESCE(v.semver, v.deleted_semver), v.stage,"
+                      + " v.created_at, v.lineage"
                       + " FROM registry_versions v ORDER BY v.name, v.version")) {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {

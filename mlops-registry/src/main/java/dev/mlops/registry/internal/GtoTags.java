@@ -52,6 +52,9 @@ final class GtoTags {
               + NAME
               + ")(?<unassign>!)?)(?:#(?<n>[0-9]+))?");
 
+  /** GTO's artifact name rule (gto/constants.py); our names may also hold '.', GTO's may not. */
+  static final Pattern GTO_NAME = Pattern.compile(NAME);
+
   private final DefaultModelRegistry registry;
   private final Path repo;
   private final String actor;
@@ -115,44 +118,64 @@ final class GtoTags {
     }
     for (Map.Entry<String, List<DefaultModelRegistry.VersionRecord>> m : models.entrySet()) {
       String name = m.getKey();
+      if (!GTO_NAME.matcher(name).matches()) {
+        changes.add(
+            "skipped model '"
+                + name
+                + "': GTO artifact names are "
+                + GTO_NAME.pattern()
+                + " (no '.')");
+        continue;
+      }
       List<Event> events = new ArrayList<>(byArtifact.getOrDefault(name, List.of()));
       State state = State.of(events);
       int counter = events.stream().mapToInt(Event::counter).max().orElse(0);
       Map<String, String> commitOf = new HashMap<>(state.commits);
       Set<String> usedCommits = new HashSet<>(commitOf.values());
-      Map<Integer, String> labelOf = new HashMap<>();
+      Map<Integer, String> labelOf = labels(m.getValue());
+      Set<String> liveLabels = new HashSet<>();
       for (DefaultModelRegistry.VersionRecord v : m.getValue()) {
-        String label = v.semver() != null ? v.semver() : "v0.0." + v.version();
-        labelOf.put(v.version(), label);
-        if (!v.live() && !commitOf.containsKey(label)) {
-          continue; // deleted before it was ever exported: nothing to tell GTO
+        if (v.live()) {
+          liveLabels.add(labelOf.get(v.version()));
         }
-        if (!commitOf.containsKey(label)) {
-          String commit = commitFor(v, head, usedCommits, label);
-          String tag = name + "@" + label;
-          if (tagNames.contains(tag)) {
-            tag = name + "@" + label + "#" + (++counter);
-          }
-          tag(tag, commit, "Registering artifact " + name + " version " + label, v.createdAt());
-          tagNames.add(tag);
-          written.add(tag);
-          commitOf.put(label, commit);
-          usedCommits.add(commit);
-          state.active.add(label);
-          changes.add("registered " + name + " version " + v.version() + " as " + label);
+      }
+      // deleted versions first: deregister those GTO still has active (unless a live version
+      // reuses the label, which then owns it)
+      for (DefaultModelRegistry.VersionRecord v : m.getValue()) {
+        String label = labelOf.get(v.version());
+        if (v.live() || !state.active.contains(label) || liveLabels.contains(label)) {
+          continue;
         }
-        if (!v.live() && state.active.contains(label)) {
-          String tag = name + "@" + label + "!#" + (++counter);
-          tag(
-              tag,
-              commitOf.get(label),
-              "Deregistering artifact " + name + " version " + label,
-              Instant.now());
-          written.add(tag);
-          state.active.remove(label);
-          changes.add(
-              "deregistered " + name + " " + label + " (deleted version " + v.version() + ")");
+        String tag = name + "@" + label + "!#" + (++counter);
+        tag(
+            tag,
+            commitOf.get(label),
+            "Deregistering artifact " + name + " version " + label,
+            Instant.now());
+        written.add(tag);
+        state.active.remove(label);
+        changes.add(
+            "deregistered " + name + " " + label + " (deleted version " + v.version() + ")");
+      }
+      // live versions GTO does not have active: register (again, with a counter, if the tag
+      // name is taken by an earlier registration that was deregistered)
+      for (DefaultModelRegistry.VersionRecord v : m.getValue()) {
+        String label = labelOf.get(v.version());
+        if (!v.live() || state.active.contains(label)) {
+          continue;
         }
+        String commit = commitFor(v, head, usedCommits, label);
+        String tag = name + "@" + label;
+        if (tagNames.contains(tag)) {
+          tag = name + "@" + label + "#" + (++counter);
+        }
+        tag(tag, commit, "Registering artifact " + name + " version " + label, v.createdAt());
+        tagNames.add(tag);
+        written.add(tag);
+        commitOf.put(label, commit);
+        usedCommits.add(commit);
+        state.active.add(label);
+        changes.add("registered " + name + " version " + v.version() + " as " + label);
       }
       // stages: ours (live versions, excluding None and Archived) against GTO's active pairs
       Map<String, String> ours = new TreeMap<>();
@@ -193,6 +216,33 @@ final class GtoTags {
       }
     }
     return new GitSyncResult(written, changes);
+  }
+
+  /**
+   * The GTO version name of each version of one model: its SemVer label (a deleted version keeps
+   * the label it had), else {@code v0.0.<number>}, or {@code v0.0.<number>-mlops[.k]} when another
+   * version of the model carries that label. Export and import use the same names.
+   */
+  static Map<Integer, String> labels(List<DefaultModelRegistry.VersionRecord> versions) {
+    Set<String> semvers = new HashSet<>();
+    for (DefaultModelRegistry.VersionRecord v : versions) {
+      if (v.semver() != null) {
+        semvers.add(v.semver());
+      }
+    }
+    Map<Integer, String> out = new HashMap<>();
+    for (DefaultModelRegistry.VersionRecord v : versions) {
+      String label = v.semver();
+      if (label == null) {
+        String base = "v0.0." + v.version();
+        label = base;
+        for (int k = 0; semvers.contains(label); k++) {
+          label = base + "-mlops" + (k == 0 ? "" : "." + k);
+        }
+      }
+      out.put(v.version(), label);
+    }
+    return out;
   }
 
   private String commitFor(
@@ -248,6 +298,10 @@ final class GtoTags {
     List<String> read = new ArrayList<>();
     events.forEach(e -> read.add(e.tag()));
     List<String> changes = new ArrayList<>();
+    Map<String, List<DefaultModelRegistry.VersionRecord>> records = new HashMap<>();
+    for (DefaultModelRegistry.VersionRecord v : registry.allVersions()) {
+      records.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(v);
+    }
     for (Map.Entry<String, List<Event>> a : group(events).entrySet()) {
       String name = a.getKey();
       try {
@@ -268,13 +322,10 @@ final class GtoTags {
         changes.add(
             "GTO marks '" + name + "' deprecated; the registry keeps it (delete it to match)");
       }
+      Map<Integer, String> labelOf = labels(records.getOrDefault(name, List.of()));
       Map<String, ModelVersion> byLabel = new HashMap<>();
       for (ModelVersion v : ours) {
-        String semver = registry.details(name + "@" + v.version()).semver().orElse(null);
-        byLabel.put(semver != null ? semver : "v0.0." + v.version(), v);
-        if (semver != null) {
-          byLabel.putIfAbsent("v0.0." + v.version(), v);
-        }
+        byLabel.put(labelOf.get(v.version()), v);
       }
       for (String label : state.commits.keySet()) {
         ModelVersion v = byLabel.get(label);
@@ -350,13 +401,13 @@ final class GtoTags {
       Map<String, String> labelAt = new HashMap<>();
       for (Event e : sorted) {
         if (e.kind() == Kind.REGISTER) {
-          labelAt.putIfAbsent(e.commit(), e.version());
+          labelAt.put(e.commit(), e.version());
         }
       }
       for (Event e : sorted) {
         switch (e.kind()) {
           case REGISTER:
-            s.commits.putIfAbsent(e.version(), e.commit());
+            s.commits.put(e.version(), e.commit()); // a re-registration moves the version
             s.active.add(e.version());
             s.deprecated = false;
             break;

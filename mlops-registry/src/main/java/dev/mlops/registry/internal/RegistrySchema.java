@@ -65,5 +65,8 @@ final class RegistrySchema {
               "  reason TEXT NOT NULL);",
               "CREATE INDEX registry_events_name ON registry_events (name, seq);",
               "CREATE TABLE registry_state (id INTEGER PRIMARY KEY, generation BIGINT NOT NULL);",
-              "INSERT INTO registry_state (id, generation) VALUES (1, 0)"));
+              "INSERT INTO registry_state (id, generation) VALUES (1, 0)"),
+          // 2: a deleted version keeps its SemVer label here (the live column is cleared so the
+          // label can be reused), so the GTO export can still deregister it in Git
+          "ALTER TABLE registry_versions ADD COLUMN deleted_semver VARCHAR(100)");
 }

@@ -139,6 +139,65 @@ class GtoTagsTest {
   }
 
   @Test
+  void labelsNeverCollideDeletedSemverIsDeregisteredAndReusedLabelReRegistered() throws Exception {
+    try (Mlops a = Mlops.open(tmp.resolve("a"));
+        Mlops b = Mlops.open(tmp.resolve("b"))) {
+      ModelRegistry ra = a.registry();
+      register(ra, "churn", "v0.0.2"); // version 1 carries the label version 2 would default to
+      register(ra, "churn", null);
+      ra.assignStage("churn", 2, "production");
+      register(ra, "my.model", null); // '.' is not allowed in GTO artifact names
+      GitSyncResult first = ra.exportGitTags(repo);
+      assertThat(tags())
+          .containsExactlyInAnyOrder("churn@v0.0.2", "churn@v0.0.2-mlops", "churn#production#1");
+      assertThat(first.changes()).anyMatch(c -> c.contains("skipped model 'my.model'"));
+      // the stage tag points at version 2's commit, not version 1's
+      assertThat(git("rev-parse", "churn#production#1^{commit}"))
+          .isEqualTo(git("rev-parse", "churn@v0.0.2-mlops^{commit}"))
+          .isNotEqualTo(git("rev-parse", "churn@v0.0.2^{commit}"));
+      assertThat(ra.exportGitTags(repo).tags()).isEmpty();
+
+      ModelRegistry rb = b.registry();
+      register(rb, "churn", "v0.0.2");
+      register(rb, "churn", null);
+      rb.importGitTags(repo);
+      assertThat(rb.resolve("churn#production").version()).isEqualTo(2);
+
+      // deleting the SemVer-labelled version deregisters its label in Git
+      ra.deleteVersion("churn", 1);
+      assertThat(ra.exportGitTags(repo).tags()).containsExactly("churn@v0.0.2!#2");
+      rb.importGitTags(repo);
+      assertThat(rb.versions("churn")).extracting(ModelVersion::version).containsExactly(2);
+      // a new version reusing the label is registered again, on its own commit
+      register(ra, "churn", "v0.0.2");
+      assertThat(ra.exportGitTags(repo).tags()).containsExactly("churn@v0.0.2#3");
+      assertThat(git("rev-parse", "churn@v0.0.2#3^{commit}"))
+          .isNotEqualTo(git("rev-parse", "churn@v0.0.2^{commit}"));
+      assertThat(ra.exportGitTags(repo).tags()).isEmpty();
+      GitSyncResult again = ra.importGitTags(repo);
+      assertThat(again.changes()).noneMatch(c -> c.startsWith("deleted"));
+      assertThat(ra.versions("churn")).extracting(ModelVersion::version).containsExactly(2, 3);
+    }
+  }
+
+  @Test
+  void versionOfATrackedRunIsTaggedOnItsTrainingCommit() throws Exception {
+    // the repository is the workspace: tracking records HEAD as mlflow.source.git.commit
+    String head = git("rev-parse", "HEAD").trim();
+    try (Mlops m = Mlops.open(repo.resolve(".mlops"))) {
+      Path model = Files.createDirectories(tmp.resolve("model"));
+      Files.writeString(model.resolve("weights.bin"), "w");
+      var run = m.tracking().run("churn", r -> r.metric("auc", 0.9).artifact(model));
+      ModelVersion v = m.registry().register("churn", ModelSource.ofRun(run.id(), "model"));
+      assertThat(m.registry().lineage("churn@1").gitCommit()).isEqualTo(head);
+      m.registry().assignStage("churn", v.version(), "production");
+      m.registry().exportGitTags(repo);
+      assertThat(git("rev-parse", "churn@v0.0.1^{commit}").trim()).isEqualTo(head);
+      assertThat(git("rev-parse", "churn#production#1^{commit}").trim()).isEqualTo(head);
+    }
+  }
+
+  @Test
   void notARepositoryIsRejected() throws Exception {
     try (Mlops a = Mlops.open(tmp.resolve("a"))) {
       Path plain = Files.createDirectories(tmp.resolve("plain"));

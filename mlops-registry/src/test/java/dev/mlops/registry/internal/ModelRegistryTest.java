@@ -97,7 +97,7 @@ class ModelRegistryTest {
     assertThat(v.name()).isEqualTo("churn");
     assertThat(v.stage()).isEqualTo("None");
     assertThat(v.aliases()).isEmpty();
-    assertThat(v.runId()).isNull();
+    assertThat(v.runId()).isEmpty();
     assertThat(v.source()).isEqualTo(dir.toUri().toString());
     assertThat(v.digest()).matches("sha256:[0-9a-f]{64}");
     assertThat(v.tags()).isEqualTo(Map.of("team", "growth"));
@@ -118,6 +118,42 @@ class ModelRegistryTest {
                     RegisterOptions.builder().semver("v1.2.0").build()))
         .isInstanceOf(AlreadyExistsException.class);
     assertThat(reg.versions("churn")).hasSize(1);
+  }
+
+  @Test
+  void rejectedRegistrationCopiesNoFiles() throws IOException {
+    reg.register(
+        "churn",
+        ModelSource.ofPath(model("a")),
+        RegisterOptions.builder().semver("v1.0.0").build());
+    List<Path> before;
+    try (var s = Files.walk(tmp.resolve("home/models"))) {
+      before = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    assertThatThrownBy(
+            () ->
+                reg.register(
+                    "churn",
+                    ModelSource.ofPath(model("other content")),
+                    RegisterOptions.builder().semver("v1.0.0").build()))
+        .isInstanceOf(AlreadyExistsException.class)
+        .hasMessageContaining("v1.0.0");
+    try (var s = Files.walk(tmp.resolve("home/models"))) {
+      assertThat(s.filter(Files::isRegularFile).sorted().toList()).isEqualTo(before);
+    }
+    assertThat(reg.history("churn")).hasSize(1);
+  }
+
+  @Test
+  void sharedStagesResolveToTheNewestVersion() throws IOException {
+    register("churn", "a");
+    register("churn", "b");
+    register("churn", "c");
+    assertThat(reg.resolve("churn#none").version()).isEqualTo(3);
+    reg.assignStage("churn", 3, "archived");
+    reg.assignStage("churn", 1, "archived");
+    assertThat(reg.resolve("churn#None").version()).isEqualTo(2);
+    assertThat(reg.resolve("churn#archived").version()).as("most recently archived").isEqualTo(1);
   }
 
   @Test
