@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -28,15 +29,33 @@ import org.junit.platform.testkit.engine.Events;
 
 /** Runs small test classes with the JUnit Platform test kit and checks what the extension did. */
 class MlopsExtensionTest {
+  static final String FIXTURE = "dev.mlops.testing.MlopsExtensionTest#inTestKit";
   static final List<Path> seen = Collections.synchronizedList(new ArrayList<>());
   static final List<Mlops> instances = Collections.synchronizedList(new ArrayList<>());
 
-  private static EngineExecutionResults run(Class<?> testClass) {
-    seen.clear();
-    instances.clear();
-    return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute();
+  // the fixture classes below run only inside the test kit, not when a build selects them itself
+  private static volatile boolean inTestKit;
+
+  static boolean inTestKit() {
+    return inTestKit;
   }
 
+  private static EngineExecutionResults run(Class<?> testClass) {
+    return run(EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)));
+  }
+
+  private static EngineExecutionResults run(EngineTestKit.Builder kit) {
+    seen.clear();
+    instances.clear();
+    inTestKit = true;
+    try {
+      return kit.execute();
+    } finally {
+      inTestKit = false;
+    }
+  }
+
+  @EnabledIf(FIXTURE)
   @MlopsTest
   static class Passing {
     Mlops field;
@@ -64,6 +83,7 @@ class MlopsExtensionTest {
     }
   }
 
+  @EnabledIf(FIXTURE)
   @ExtendWith(MlopsExtension.class)
   static class ByExtendWith {
     Mlops outer;
@@ -80,6 +100,7 @@ class MlopsExtensionTest {
     }
   }
 
+  @EnabledIf(FIXTURE)
   @MlopsTest
   static class Failing {
     @Test
@@ -89,6 +110,7 @@ class MlopsExtensionTest {
     }
   }
 
+  @EnabledIf(FIXTURE)
   @MlopsTest
   static class ClassWide {
     static Mlops shared;
@@ -112,6 +134,7 @@ class MlopsExtensionTest {
     }
   }
 
+  @EnabledIf(FIXTURE)
   @MlopsTest
   static class Concurrent {
     @RepeatedTest(8)
@@ -128,6 +151,7 @@ class MlopsExtensionTest {
 
   static ExecutorService leftOver;
 
+  @EnabledIf(FIXTURE)
   @MlopsTest
   static class StartsAThread {
     @Test
@@ -189,15 +213,13 @@ class MlopsExtensionTest {
 
   @Test
   void parallelTestsEachGetTheirOwnInstance() {
-    seen.clear();
-    instances.clear();
-    EngineTestKit.engine("junit-jupiter")
-        .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
-        .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
-        .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
-        .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
-        .selectors(selectClass(Concurrent.class))
-        .execute()
+    run(EngineTestKit.engine("junit-jupiter")
+            .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+            .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+            .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+            .configurationParameter(
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
+            .selectors(selectClass(Concurrent.class)))
         .testEvents()
         .assertStatistics(s -> s.succeeded(8).failed(0));
     assertThat(seen).hasSize(8).doesNotHaveDuplicates();
