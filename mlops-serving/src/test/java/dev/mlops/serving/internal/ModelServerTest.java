@@ -454,7 +454,8 @@ class ModelServerTest {
   @Test
   void keepAliveConnectionsRunWithNagleOff() throws Exception {
     // JDK 17 stalls ~40 ms per keep-alive request unless sun.net.httpserver.nodelay is set before
-    // the first server exists; the round-trip time itself is measured by HttpBenchmark, not here
+    // the first server exists; the < 5 ms round-trip bound is KeepAliveLatencyIT (Failsafe), as
+    // no unit test asserts a time
     assertThat(System.getProperty(JdkModelServer.NODELAY)).isEqualTo("true");
     String payload = "{\"instances\": [{\"age\": 1, \"income\": 1}]}";
     byte[] request =
