@@ -140,11 +140,11 @@ final class JdkModelServer implements ModelServer {
   }
 
   /**
-   * Reads and discards what the handler left of the request body (a 413, 401 or 415 answers
-   * without reading it). Otherwise the JDK server drains only 64 KiB, then closes a socket that
-   * still holds unread bytes: the kernel sends a reset and the client loses the error response
-   * (it sees "connection reset" instead of the 413). Bounded, so an endless body cannot hold the
-   * thread: past the cap the connection is closed as before.
+   * Reads and discards what the handler left of the request body (a 413, 401 or 415 answers without
+   * reading it). Otherwise the JDK server drains only 64 KiB, then closes a socket that still holds
+   * unread bytes: the kernel sends a reset and the client loses the error response (it sees
+   * "connection reset" instead of the 413). Bounded, so an endless body cannot hold the thread:
+   * past the cap the connection is closed as before.
    */
   private void drainRequestBody(HttpExchange ex) {
     long cap = Math.max(DRAIN_CAP, 2 * router.maxBody());

@@ -626,11 +626,7 @@ final class Router implements RequestHandler {
   }
 
   private <I> Prediction<?> call(
-      Endpoint<I, ?> ep,
-      List<JsonNode> rows,
-      String field,
-      PredictOptions options,
-      Target target) {
+      Endpoint<I, ?> ep, List<JsonNode> rows, String field, PredictOptions options, Target target) {
     Class<I> type = ep.inputType();
     List<I> inputs = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
