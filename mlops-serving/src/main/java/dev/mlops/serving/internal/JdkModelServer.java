@@ -147,11 +147,14 @@ final class JdkModelServer implements ModelServer {
    * past the cap the connection is closed as before.
    */
   private void drainRequestBody(HttpExchange ex) {
-    long cap = Math.max(DRAIN_CAP, 2 * router.maxBody());
-    byte[] buf = new byte[16384];
     try {
       InputStream in = ex.getRequestBody();
-      long total = 0;
+      if (in.read() < 0) {
+        return; // the common case: the handler read it all, nothing to allocate
+      }
+      long cap = Math.max(DRAIN_CAP, 2 * router.maxBody());
+      byte[] buf = new byte[16384];
+      long total = 1;
       int n;
       while (total < cap && (n = in.read(buf)) >= 0) {
         total += n;
