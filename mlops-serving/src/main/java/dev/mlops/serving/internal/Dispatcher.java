@@ -251,7 +251,6 @@ final class Dispatcher<I, O> {
   }
 
   private OverloadedException overloaded() {
-    metrics.rejected();
     return new OverloadedException(
         "endpoint "
             + label
@@ -262,7 +261,6 @@ final class Dispatcher<I, O> {
   }
 
   private DeadlineExceededException deadline(String why) {
-    metrics.rejected();
     return new DeadlineExceededException(
         "endpoint "
             + label
@@ -274,7 +272,6 @@ final class Dispatcher<I, O> {
   }
 
   private DeadlineExceededException budgetExceeded(long budgetNanos) {
-    metrics.rejected();
     return new DeadlineExceededException(
         "endpoint "
             + label
@@ -302,7 +299,6 @@ final class Dispatcher<I, O> {
     try {
       out = predictor.predict(Collections.unmodifiableList(inputs));
     } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-      metrics.failed(inputs.size());
       log.warn("the predictor of {} failed on a batch of {}", label, inputs.size(), e);
       throw new PredictionException("the model of endpoint " + label + " failed: " + e, e);
     } finally {
@@ -312,7 +308,6 @@ final class Dispatcher<I, O> {
       metrics.batch(inputs.size());
     }
     if (out == null || out.size() != inputs.size()) {
-      metrics.failed(inputs.size());
       throw new PredictionException(
           "the model of endpoint "
               + label

@@ -184,13 +184,19 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
 
   @Override
   public Prediction<O> predictAll(List<I> inputs, PredictOptions options) {
-    checkInputs(inputs);
     long arrival = System.nanoTime();
     long timestamp = System.currentTimeMillis();
-    String requestId = options.requestId().orElseGet(() -> newRequestId());
     inFlight.incrementAndGet();
     try {
-      Slot<I, O> slot = acquire(options);
+      Slot<I, O> slot;
+      try {
+        checkInputs(inputs);
+        slot = acquire(options);
+      } catch (RuntimeException e) {
+        module.metrics().refused(name, model, ServingMetrics.status(e));
+        throw e;
+      }
+      String requestId = options.requestId().orElseGet(() -> newRequestId());
       List<O> out;
       try {
         Dispatcher<I, O> d = slot.dispatcher();
@@ -198,11 +204,14 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
             d.batching()
                 ? await(d.submit(inputs, arrival), arrival)
                 : d.callDirect(inputs, arrival);
+      } catch (RuntimeException | Error e) {
+        slot.metrics().failed(e);
+        throw e;
       } finally {
         slot.release();
       }
       long latency = System.nanoTime() - arrival;
-      slot.metrics().answered(inputs.size(), latency);
+      slot.metrics().answered(latency);
       boolean sampled = options.log() && sampled();
       if (sampled) {
         logAll(slot.version(), requestId, inputs, out, latency, timestamp);
@@ -272,11 +281,17 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
 
   @Override
   public CompletableFuture<O> predictAsync(I input) {
-    nonNull(input, "input");
     long arrival = System.nanoTime();
     long timestamp = System.currentTimeMillis();
+    Slot<I, O> slot;
+    try {
+      nonNull(input, "input");
+      slot = acquire(PredictOptions.defaults());
+    } catch (RuntimeException e) {
+      module.metrics().refused(name, model, ServingMetrics.status(e));
+      return CompletableFuture.failedFuture(e);
+    }
     String requestId = newRequestId();
-    Slot<I, O> slot = acquire(PredictOptions.defaults());
     CompletableFuture<O> f;
     inFlight.incrementAndGet();
     try {
@@ -284,6 +299,7 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
     } catch (RuntimeException e) {
       slot.release();
       inFlight.decrementAndGet();
+      slot.metrics().failed(e);
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<O> result = new CompletableFuture<>();
@@ -292,11 +308,13 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
           slot.release();
           inFlight.decrementAndGet();
           if (e != null) {
-            result.completeExceptionally(unwrap(e));
+            Throwable cause = unwrap(e);
+            slot.metrics().failed(cause);
+            result.completeExceptionally(cause);
             return;
           }
           long latency = System.nanoTime() - arrival;
-          slot.metrics().answered(1, latency);
+          slot.metrics().answered(latency);
           boolean sampled = sampled();
           if (sampled) {
             logAll(slot.version(), requestId, List.of(input), List.of(o), latency, timestamp);
@@ -360,7 +378,7 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
                   return;
                 }
                 long latency = System.nanoTime() - arrival;
-                s.metrics().answered(inputs.size(), latency);
+                s.metrics().answered(latency);
                 List<O> outs = new ArrayList<>(futures.size());
                 futures.forEach(x -> outs.add(x.join()));
                 logAll(s.version(), requestId, inputs, outs, latency, timestamp);

@@ -41,6 +41,9 @@ final class JdkModelServer implements ModelServer {
   private static final Logger log = LoggerFactory.getLogger(JdkModelServer.class);
   static final String NODELAY = "sun.net.httpserver.nodelay";
 
+  /** The most request body bytes read and discarded after an early answer (at least). */
+  static final long DRAIN_CAP = 64L * 1024 * 1024;
+
   static {
     if (System.getProperty(NODELAY) == null) {
       System.setProperty(NODELAY, "true");
@@ -116,6 +119,7 @@ final class JdkModelServer implements ModelServer {
                     ex.getRequestHeaders(),
                     ex.getRequestBody()));
       }
+      drainRequestBody(ex);
       r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
       byte[] body = r.body();
       boolean head = "HEAD".equalsIgnoreCase(ex.getRequestMethod());
@@ -132,6 +136,31 @@ final class JdkModelServer implements ModelServer {
           drained.notifyAll();
         }
       }
+    }
+  }
+
+  /**
+   * Reads and discards what the handler left of the request body (a 413, 401 or 415 answers without
+   * reading it). Otherwise the JDK server drains only 64 KiB, then closes a socket that still holds
+   * unread bytes: the kernel sends a reset and the client loses the error response (it sees
+   * "connection reset" instead of the 413). Bounded, so an endless body cannot hold the thread:
+   * past the cap the connection is closed as before.
+   */
+  private void drainRequestBody(HttpExchange ex) {
+    try {
+      InputStream in = ex.getRequestBody();
+      if (in.read() < 0) {
+        return; // the common case: the handler read it all, nothing to allocate
+      }
+      long cap = Math.max(DRAIN_CAP, 2 * router.maxBody());
+      byte[] buf = new byte[16384];
+      long total = 1;
+      int n;
+      while (total < cap && (n = in.read(buf)) >= 0) {
+        total += n;
+      }
+    } catch (IOException e) {
+      log.debug("draining a request body failed: {}", e.toString());
     }
   }
 

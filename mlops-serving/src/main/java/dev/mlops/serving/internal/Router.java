@@ -77,6 +77,15 @@ final class Router implements RequestHandler {
     }
   }
 
+  /**
+   * The endpoint a scoring request addressed, so that a request refused before it reached the
+   * endpoint (bad body, wrong media type, too large) still counts in the endpoint's requests.
+   */
+  private static final class Target {
+    Endpoint<?, ?> endpoint;
+    boolean reached;
+  }
+
   private final ServingModule module;
   private final ObjectMapper mapper;
   private final CsvMapper csv = new CsvMapper();
@@ -95,11 +104,12 @@ final class Router implements RequestHandler {
   @Override
   public ServingResponse handle(ServingRequest request) {
     String route = "other";
+    Target target = new Target();
     ServingResponse response;
     try {
       String[] seg = segments(request.path());
       route = routeName(seg);
-      response = route(request, seg);
+      response = route(request, seg, target);
     } catch (HttpError e) {
       response = error(e.status, e.getMessage(), e.headers);
     } catch (InvalidInputException e) {
@@ -124,7 +134,17 @@ final class Router implements RequestHandler {
       response = error(500, "internal error: " + e.getClass().getSimpleName(), Map.of());
     }
     module.metrics().http(route, response.status()).inc();
+    if (target.endpoint != null && !target.reached && response.status() >= 400) {
+      Endpoint<?, ?> ep = target.endpoint;
+      String model = ep instanceof EndpointImpl ? ((EndpointImpl<?, ?>) ep).model() : ep.name();
+      module.metrics().refused(ep.name(), model, response.status());
+    }
     return response;
+  }
+
+  /** The body limit in bytes. */
+  long maxBody() {
+    return maxBody;
   }
 
   private static String[] segments(String path) {
@@ -172,7 +192,7 @@ final class Router implements RequestHandler {
     }
   }
 
-  private ServingResponse route(ServingRequest req, String[] s) {
+  private ServingResponse route(ServingRequest req, String[] s, Target target) {
     String method = req.method().toUpperCase(Locale.ROOT);
     // health probes stay open without the token (Kubernetes probes carry none)
     if (s.length == 1 && (s[0].equals("ping") || s[0].equals("health"))) {
@@ -219,14 +239,16 @@ final class Router implements RequestHandler {
     }
     if (s.length == 1 && s[0].equals("invocations")) {
       requireMethod(method, "POST");
-      return invocations(req, soleEndpoint());
+      target.endpoint = soleEndpoint();
+      return invocations(req, target.endpoint, target);
     }
     if (s.length == 3 && s[0].equals("endpoints") && s[2].equals("invocations")) {
       requireMethod(method, "POST");
-      return invocations(req, endpoint(s[1]));
+      target.endpoint = endpoint(s[1]);
+      return invocations(req, target.endpoint, target);
     }
     if (s.length >= 1 && s[0].equals("v2")) {
-      return v2(req, method, s);
+      return v2(req, method, s, target);
     }
     throw notFound(req);
   }
@@ -388,7 +410,7 @@ final class Router implements RequestHandler {
 
   // ---------------------------------------------------------------- MLflow scoring
 
-  private ServingResponse invocations(ServingRequest req, Endpoint<?, ?> ep) {
+  private ServingResponse invocations(ServingRequest req, Endpoint<?, ?> ep, Target target) {
     String media = mediaType(req, false);
     List<JsonNode> rows;
     String field;
@@ -428,7 +450,8 @@ final class Router implements RequestHandler {
       throw new HttpError(
           415, "unsupported media type '" + media + "'; use application/json or text/csv");
     }
-    Prediction<?> p = call(ep, rows, field, options(req, Optional.empty(), Optional.empty()));
+    Prediction<?> p =
+        call(ep, rows, field, options(req, Optional.empty(), Optional.empty()), target);
     Map<String, Object> out = Map.of("predictions", p.outputs());
     return new ServingResponse(
         200,
@@ -603,12 +626,14 @@ final class Router implements RequestHandler {
   }
 
   private <I> Prediction<?> call(
-      Endpoint<I, ?> ep, List<JsonNode> rows, String field, PredictOptions options) {
+      Endpoint<I, ?> ep, List<JsonNode> rows, String field, PredictOptions options, Target target) {
     Class<I> type = ep.inputType();
     List<I> inputs = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       inputs.add(convert(rows.get(i), type, field + "[" + i + "]"));
     }
+    // from here on the endpoint counts the request itself
+    target.reached = true;
     return ep.predictAll(inputs, options);
   }
 
@@ -668,7 +693,7 @@ final class Router implements RequestHandler {
 
   // ---------------------------------------------------------------- Open Inference Protocol
 
-  private ServingResponse v2(ServingRequest req, String method, String[] s) {
+  private ServingResponse v2(ServingRequest req, String method, String[] s, Target target) {
     if (s.length == 1) {
       requireMethod(method, "GET");
       Map<String, Object> meta = new LinkedHashMap<>();
@@ -681,6 +706,10 @@ final class Router implements RequestHandler {
       throw notFound(req);
     }
     Endpoint<?, ?> ep = endpoint(s[2]);
+    boolean inference = s[s.length - 1].equals("infer");
+    if (inference) {
+      target.endpoint = ep;
+    }
     int i = 3;
     Optional<String> version = Optional.empty();
     if (s.length > i + 1 && s[i].equals("versions")) {
@@ -720,7 +749,7 @@ final class Router implements RequestHandler {
         }
       case "infer":
         requireMethod(method, "POST");
-        return infer(req, ep, version);
+        return infer(req, ep, version, target);
       default:
         throw notFound(req);
     }
@@ -807,7 +836,8 @@ final class Router implements RequestHandler {
     return "BYTES";
   }
 
-  private ServingResponse infer(ServingRequest req, Endpoint<?, ?> ep, Optional<String> version) {
+  private ServingResponse infer(
+      ServingRequest req, Endpoint<?, ?> ep, Optional<String> version, Target target) {
     String media = mediaType(req, true);
     if (!media.equals(JSON)) {
       throw new HttpError(
@@ -836,7 +866,7 @@ final class Router implements RequestHandler {
     }
     List<JsonNode> rows = tensorRows((ArrayNode) inputs, ep.inputType());
     Set<String> wanted = requestedOutputs(root.get("outputs"));
-    Prediction<?> p = call(ep, rows, "inputs", options(req, id, version));
+    Prediction<?> p = call(ep, rows, "inputs", options(req, id, version), target);
     ObjectNode out = mapper.createObjectNode();
     out.put("model_name", ep.name());
     if (!p.modelVersion().isEmpty()) {

@@ -43,7 +43,10 @@ final class ServingMetrics {
     requests =
         Counter.builder()
             .name("mlops_serving_requests_total")
-            .help("Inputs answered or refused, by endpoint, model, version and status code")
+            .help(
+                "Requests (a predict call or an HTTP scoring request, whatever its number of"
+                    + " inputs) by endpoint, model, version and status code; version is empty when"
+                    + " the request was refused before a version was chosen")
             .labelNames("endpoint", "model", "version", "status")
             .withoutExemplars()
             .register(registry);
@@ -195,8 +198,38 @@ final class ServingMetrics {
     return out.toByteArray();
   }
 
+  /**
+   * Counts one request of an endpoint that ended with {@code status} before a version was chosen
+   * (bad input, unknown version, nothing loaded).
+   */
+  void refused(String endpoint, String model, int status) {
+    requests.labelValues(endpoint, model, "", Integer.toString(status)).inc();
+  }
+
+  /** The HTTP status a failed request maps to, as the HTTP layer answers it. */
+  static int status(Throwable e) {
+    if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof dev.mlops.serving.OverloadedException
+        || e instanceof dev.mlops.serving.NotReadyException) {
+      return 503;
+    }
+    if (e instanceof dev.mlops.InvalidInputException) {
+      return 400;
+    }
+    if (e instanceof dev.mlops.NotFoundException) {
+      return 404;
+    }
+    return 500;
+  }
+
   /** Data points of one endpoint version, looked up once. */
   static final class SlotMetrics {
+    private final ServingMetrics m;
+    private final String endpoint;
+    private final String model;
+    private final String version;
     private final CounterDataPoint ok;
     private final CounterDataPoint overloaded;
     private final CounterDataPoint failed;
@@ -206,6 +239,10 @@ final class ServingMetrics {
     final CounterDataPoint shadowFailures;
 
     SlotMetrics(ServingMetrics m, String endpoint, String model, String version) {
+      this.m = m;
+      this.endpoint = endpoint;
+      this.model = model;
+      this.version = version;
       ok = m.requests.labelValues(endpoint, model, version, "200");
       overloaded = m.requests.labelValues(endpoint, model, version, "503");
       failed = m.requests.labelValues(endpoint, model, version, "500");
@@ -215,17 +252,22 @@ final class ServingMetrics {
       shadowFailures = m.shadowFailures.labelValues(endpoint, model, version);
     }
 
-    void answered(int n, long latencyNanos) {
-      ok.inc(n);
+    /** One request answered. */
+    void answered(long latencyNanos) {
+      ok.inc();
       latency.observe(latencyNanos / 1e9);
     }
 
-    void rejected() {
-      overloaded.inc();
-    }
-
-    void failed(int n) {
-      failed.inc(n);
+    /** One request of this version failed with {@code e}. */
+    void failed(Throwable e) {
+      int status = status(e);
+      if (status == 503) {
+        overloaded.inc();
+      } else if (status == 500) {
+        failed.inc();
+      } else {
+        m.requests.labelValues(endpoint, model, version, Integer.toString(status)).inc();
+      }
     }
 
     void queueTime(long nanos) {

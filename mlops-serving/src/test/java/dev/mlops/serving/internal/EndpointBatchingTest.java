@@ -367,6 +367,52 @@ class EndpointBatchingTest {
   }
 
   @Test
+  void predictAsyncReportsEveryFailureThroughItsFuture() {
+    Endpoint<In, Out> ep =
+        m.serving().endpoint("async-closed", In.class, EndpointBatchingTest::sums).build();
+    CompletableFuture<Out> nullInput = ep.predictAsync(null);
+    assertThatThrownBy(nullInput::join).hasCauseInstanceOf(InvalidInputException.class);
+    ep.close();
+    CompletableFuture<Out> f = ep.predictAsync(new In(1, 1));
+    assertThat(f).isCompletedExceptionally();
+    assertThatThrownBy(f::join).hasCauseInstanceOf(NotReadyException.class);
+  }
+
+  @Test
+  void anAdaptiveBatchAlsoHoldsExactlyMaxBatchSize() throws Exception {
+    // BentoML's fill loop stops at maxBatchSize - 1; ours must reach maxBatchSize
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+    Endpoint<In, Out> ep =
+        m.serving()
+            .endpoint(
+                "adaptive-full",
+                In.class,
+                (List<In> b) -> {
+                  sizes.add(b.size());
+                  release.await(10, TimeUnit.SECONDS);
+                  return sums(b);
+                })
+            .adaptiveBatching(4, Duration.ofSeconds(30))
+            .concurrency(1)
+            .build();
+    List<CompletableFuture<Out>> fs = new ArrayList<>();
+    fs.add(ep.predictAsync(new In(0, 0)));
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (sizes.isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    for (int i = 1; i <= 8; i++) {
+      fs.add(ep.predictAsync(new In(i, 0)));
+    }
+    release.countDown();
+    for (int i = 0; i < fs.size(); i++) {
+      assertThat(fs.get(i).get(10, TimeUnit.SECONDS).sum()).isEqualTo(i);
+    }
+    assertThat(sizes).containsExactly(1, 4, 4);
+  }
+
+  @Test
   void builderRejectsBadSettingsNamingTheField() {
     var s = m.serving();
     assertThatThrownBy(

@@ -116,6 +116,49 @@ class PredictionLogTest {
   }
 
   @Test
+  void aFullLogQueueDropsAndCountsWithoutBlocking() throws Exception {
+    java.util.concurrent.CountDownLatch storeStuck = new java.util.concurrent.CountDownLatch(1);
+    ServingMetrics metrics = new ServingMetrics(List::of);
+    PredictionLog plog =
+        new PredictionLog(
+            () -> {
+              try {
+                storeStuck.await(30, java.util.concurrent.TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              throw new dev.mlops.StoreException("the store is unavailable");
+            },
+            ServingModule.newMapper(),
+            metrics);
+    int n = PredictionLog.QUEUE_CAPACITY + 2_000;
+    // offering never waits for the stuck store: all offers return, the overflow is refused
+    int refused =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  int r = 0;
+                  for (int i = 0; i < n; i++) {
+                    PredictionLog.Pending p =
+                        new PredictionLog.Pending(
+                            "e", "", "r" + i, Map.of("x", i), i, 0.1, 0L, java.util.Set.of());
+                    if (!plog.offer(p)) {
+                      r++;
+                    }
+                  }
+                  return r;
+                })
+            .get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(refused).isPositive();
+    assertThat(metrics.logDropped.get()).isEqualTo(refused);
+    // the store fails: every accepted record is dropped and counted too, none lost silently
+    storeStuck.countDown();
+    plog.flush(30_000);
+    assertThat(metrics.logDropped.get()).isEqualTo(n);
+    assertThat(metrics.logWritten.get()).isZero();
+    plog.close();
+  }
+
+  @Test
   void logIsReadIncrementallyAndSurvivesReopening() {
     Endpoint<Customer, Score> ep =
         m.serving().endpoint("paged", Customer.class, PredictionLogTest::model).logging(1).build();
