@@ -78,6 +78,16 @@ class ModelServerTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> postJson(ModelServer server, HttpRequest.BodyPublisher body)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(server.uri().resolve("/invocations"))
+            .header("Content-Type", "application/json")
+            .POST(body)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<String> get(String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(srv.uri().resolve(path)).GET().build(),
@@ -313,23 +323,13 @@ class ModelServerTest {
       char[] big = new char[4096];
       Arrays.fill(big, ' ');
       String body = "{\"instances\": [{\"age\": 1, \"income\": 1}]}" + new String(big);
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(small.uri().resolve("/invocations"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = postJson(small, HttpRequest.BodyPublishers.ofString(body));
       assertError(r, 413, "1024");
       HttpResponse<String> again =
-          http.send(
-              HttpRequest.newBuilder(small.uri().resolve("/invocations"))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"instances\": [{\"age\": 1, \"income\": 1}]}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          postJson(
+              small,
+              HttpRequest.BodyPublishers.ofString(
+                  "{\"instances\": [{\"age\": 1, \"income\": 1}]}"));
       assertThat(again.statusCode()).isEqualTo(200);
     }
   }
@@ -342,36 +342,20 @@ class ModelServerTest {
       byte[] big = new byte[3 << 20];
       Arrays.fill(big, (byte) ' ');
       for (int i = 0; i < 2; i++) {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(small.uri().resolve("/invocations"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(big))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postJson(small, HttpRequest.BodyPublishers.ofByteArray(big));
         assertError(r, 413, "limit of 1048576 bytes");
       }
       // a 401 also answers before reading the body
       try (ModelServer secured =
           m.serving().server().port(0).bearerToken("t").maxBodyBytes(1 << 20).add(ep).start()) {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(secured.uri().resolve("/invocations"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(big))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postJson(secured, HttpRequest.BodyPublishers.ofByteArray(big));
         assertError(r, 401, "bearer token");
       }
       HttpResponse<String> ok =
-          http.send(
-              HttpRequest.newBuilder(small.uri().resolve("/invocations"))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"instances\": [{\"age\": 1, \"income\": 1}]}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          postJson(
+              small,
+              HttpRequest.BodyPublishers.ofString(
+                  "{\"instances\": [{\"age\": 1, \"income\": 1}]}"));
       assertThat(ok.statusCode()).isEqualTo(200);
     }
   }
