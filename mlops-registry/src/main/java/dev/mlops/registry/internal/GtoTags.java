@@ -166,7 +166,9 @@ final class GtoTags {
         }
         String commit = commitFor(v, head, usedCommits, label);
         String tag = name + "@" + label;
-        if (tagNames.contains(tag)) {
+        // the counter form also when reviving a deprecated artifact: it orders the registration
+        // after the deprecation even when both tags carry the same second
+        if (tagNames.contains(tag) || state.deprecated) {
           tag = name + "@" + label + "#" + (++counter);
         }
         tag(tag, commit, "Registering artifact " + name + " version " + label, v.createdAt());
@@ -213,6 +215,20 @@ final class GtoTags {
           written.add(tag);
           changes.add("assigned " + sv[0] + " to " + name + " " + sv[1]);
         }
+      }
+      // a model deleted here (every version a tombstone) that GTO knows is deprecated there; the
+      // counter form keeps the deprecation after the deregistrations written in the same second
+      boolean anyLive = m.getValue().stream().anyMatch(DefaultModelRegistry.VersionRecord::live);
+      if (!anyLive && !events.isEmpty() && !state.deprecated) {
+        String tag = name + "@deprecated#" + (++counter);
+        String newest = labelOf.get(m.getValue().get(m.getValue().size() - 1).version());
+        tag(
+            tag,
+            commitOf.getOrDefault(newest, head),
+            "Deprecating artifact " + name,
+            Instant.now());
+        written.add(tag);
+        changes.add("deprecated " + name + " (deleted model)");
       }
     }
     return new GitSyncResult(written, changes);

@@ -181,6 +181,43 @@ class GtoTagsTest {
   }
 
   @Test
+  void aDeletedModelIsDeprecatedInGitAndARegistrationRevivesIt() throws Exception {
+    try (Mlops a = Mlops.open(tmp.resolve("a"));
+        Mlops b = Mlops.open(tmp.resolve("b"))) {
+      ModelRegistry ra = a.registry();
+      register(ra, "churn", "v1.0.0");
+      register(ra, "churn", null);
+      ra.assignStage("churn", 2, "production");
+      ra.exportGitTags(repo);
+      register(ra, "scratch", null);
+      ra.deleteModel("scratch"); // never exported: nothing to deprecate in Git
+
+      ra.deleteModel("churn");
+      GitSyncResult deleted = ra.exportGitTags(repo);
+      assertThat(deleted.tags())
+          .containsExactly(
+              "churn@v1.0.0!#2", "churn@v0.0.2!#3", "churn#production!#4", "churn@deprecated#5");
+      assertThat(deleted.tags()).noneMatch(t -> t.startsWith("scratch"));
+      assertThat(git("cat-file", "-p", "churn@deprecated#5"))
+          .contains("Deprecating artifact churn");
+      assertThat(ra.exportGitTags(repo).tags()).isEmpty();
+
+      // a Java user importing sees GTO's verdict
+      ModelRegistry rb = b.registry();
+      register(rb, "churn", "v1.0.0");
+      assertThat(rb.importGitTags(repo).changes())
+          .anyMatch(c -> c.contains("GTO marks 'churn' deprecated"));
+
+      // registering again here revives the artifact in Git, and no second deprecation follows
+      // (with a counter, so that it sorts after the deprecation written in the same second)
+      register(ra, "churn", "v2.0.0");
+      assertThat(ra.exportGitTags(repo).tags()).containsExactly("churn@v2.0.0#6");
+      assertThat(ra.exportGitTags(repo).tags()).isEmpty();
+      assertThat(rb.importGitTags(repo).changes()).noneMatch(c -> c.contains("deprecated"));
+    }
+  }
+
+  @Test
   void versionOfATrackedRunIsTaggedOnItsTrainingCommit() throws Exception {
     // the repository is the workspace: tracking records HEAD as mlflow.source.git.commit
     String head = git("rev-parse", "HEAD").trim();
