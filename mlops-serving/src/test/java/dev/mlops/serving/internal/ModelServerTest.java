@@ -78,6 +78,8 @@ class ModelServerTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  static final String ONE_ROW = "{\"instances\": [{\"age\": 1, \"income\": 1}]}";
+
   HttpResponse<String> postJson(ModelServer server, HttpRequest.BodyPublisher body)
       throws Exception {
     return http.send(
@@ -322,14 +324,10 @@ class ModelServerTest {
     try (ModelServer small = m.serving().server().port(0).maxBodyBytes(1024).add(ep).start()) {
       char[] big = new char[4096];
       Arrays.fill(big, ' ');
-      String body = "{\"instances\": [{\"age\": 1, \"income\": 1}]}" + new String(big);
+      String body = ONE_ROW + new String(big);
       HttpResponse<String> r = postJson(small, HttpRequest.BodyPublishers.ofString(body));
       assertError(r, 413, "1024");
-      HttpResponse<String> again =
-          postJson(
-              small,
-              HttpRequest.BodyPublishers.ofString(
-                  "{\"instances\": [{\"age\": 1, \"income\": 1}]}"));
+      HttpResponse<String> again = postJson(small, HttpRequest.BodyPublishers.ofString(ONE_ROW));
       assertThat(again.statusCode()).isEqualTo(200);
     }
   }
@@ -351,11 +349,7 @@ class ModelServerTest {
         HttpResponse<String> r = postJson(secured, HttpRequest.BodyPublishers.ofByteArray(big));
         assertError(r, 401, "bearer token");
       }
-      HttpResponse<String> ok =
-          postJson(
-              small,
-              HttpRequest.BodyPublishers.ofString(
-                  "{\"instances\": [{\"age\": 1, \"income\": 1}]}"));
+      HttpResponse<String> ok = postJson(small, HttpRequest.BodyPublishers.ofString(ONE_ROW));
       assertThat(ok.statusCode()).isEqualTo(200);
     }
   }
