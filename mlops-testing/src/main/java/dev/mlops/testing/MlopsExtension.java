@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After the test the instance is closed; its folder is deleted if the test passed and kept if it
  * failed, with the path logged (SLF4J, WARN), published as the report entry {@code mlops.home}, and
- * attached to the test's exception as a suppressed exception, so that the failure printed by the
- * build names the folder.
+ * attached to the exception of the test (or of its {@code @BeforeEach} / {@code @AfterEach} method)
+ * as a suppressed exception, so that the failure printed by the build names the folder.
  *
  * <p>A {@code Mlops} parameter of a {@code @BeforeAll} / {@code @AfterAll} method (or of the
  * constructor of a {@code PER_CLASS} test class) gets one instance for the whole class, closed
@@ -48,7 +49,8 @@ public final class MlopsExtension
         AfterEachCallback,
         AfterAllCallback,
         ParameterResolver,
-        TestExecutionExceptionHandler {
+        TestExecutionExceptionHandler,
+        LifecycleMethodExecutionExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(MlopsExtension.class);
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(MlopsExtension.class);
@@ -117,11 +119,27 @@ public final class MlopsExtension
   @Override
   public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
       throws Throwable {
+    throw namingKeptHome(context, throwable);
+  }
+
+  @Override
+  public void handleBeforeEachMethodExecutionException(
+      ExtensionContext context, Throwable throwable) throws Throwable {
+    throw namingKeptHome(context, throwable);
+  }
+
+  @Override
+  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    throw namingKeptHome(context, throwable);
+  }
+
+  private static Throwable namingKeptHome(ExtensionContext context, Throwable throwable) {
     Home home = context.getStore(NS).get(key(context), Home.class);
     if (home != null) {
       throwable.addSuppressed(new KeptHome(home.dir));
     }
-    throw throwable;
+    return throwable;
   }
 
   @Override

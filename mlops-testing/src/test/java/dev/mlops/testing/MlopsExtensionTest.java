@@ -112,6 +112,19 @@ class MlopsExtensionTest {
 
   @EnabledIf(FIXTURE)
   @MlopsTest
+  static class FailingSetUp {
+    @BeforeEach
+    void setUp(Mlops m) {
+      seen.add(m.config().workspace());
+      throw new IllegalStateException("set-up failed");
+    }
+
+    @Test
+    void neverRuns() {}
+  }
+
+  @EnabledIf(FIXTURE)
+  @MlopsTest
   static class ClassWide {
     static Mlops shared;
 
@@ -202,6 +215,27 @@ class MlopsExtensionTest {
         .containsExactly("the test's mlops home is kept at " + kept);
     MlopsExtension.deleteRecursively(kept);
     assertThat(kept).doesNotExist();
+  }
+
+  @Test
+  void aFailingBeforeEachAlsoNamesTheKeptHome() {
+    var results = run(FailingSetUp.class);
+    results.testEvents().assertStatistics(s -> s.failed(1));
+    assertThat(seen).hasSize(1);
+    Path kept = seen.get(0);
+    assertThat(kept.resolve(".mlops")).isDirectory();
+    Throwable failure =
+        results.testEvents().failed().stream()
+            .findFirst()
+            .orElseThrow()
+            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+            .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+            .orElseThrow();
+    assertThat(failure).hasMessage("set-up failed");
+    assertThat(failure.getSuppressed())
+        .extracting(Throwable::getMessage)
+        .containsExactly("the test's mlops home is kept at " + kept);
+    MlopsExtension.deleteRecursively(kept);
   }
 
   @Test
