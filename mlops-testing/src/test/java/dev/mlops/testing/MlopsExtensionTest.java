@@ -189,6 +189,15 @@ class MlopsExtensionTest {
     assertThat(seen.get(0)).doesNotExist();
   }
 
+  private static Throwable firstFailure(EngineExecutionResults results) {
+    return results.testEvents().failed().stream()
+        .findFirst()
+        .orElseThrow()
+        .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+        .orElseThrow();
+  }
+
   @Test
   void aFailingTestKeepsItsHomeAndReportsWhere() {
     var results = run(Failing.class);
@@ -202,13 +211,7 @@ class MlopsExtensionTest {
                 assertThat(e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs())
                     .containsEntry("mlops.home", kept.toString()));
     // the failure itself names the folder, so the build's console output shows it
-    Throwable failure =
-        results.testEvents().failed().stream()
-            .findFirst()
-            .orElseThrow()
-            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
-            .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-            .orElseThrow();
+    Throwable failure = firstFailure(results);
     assertThat(failure).hasMessage("deliberate");
     assertThat(failure.getSuppressed())
         .extracting(Throwable::getMessage)
@@ -224,13 +227,7 @@ class MlopsExtensionTest {
     assertThat(seen).hasSize(1);
     Path kept = seen.get(0);
     assertThat(kept.resolve(".mlops")).isDirectory();
-    Throwable failure =
-        results.testEvents().failed().stream()
-            .findFirst()
-            .orElseThrow()
-            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
-            .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-            .orElseThrow();
+    Throwable failure = firstFailure(results);
     assertThat(failure).hasMessage("set-up failed");
     assertThat(failure.getSuppressed())
         .extracting(Throwable::getMessage)

@@ -942,23 +942,11 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
         c -> {
           List<AuditEvent> out = new ArrayList<>();
           try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT seq, name, version, action, actor, at, from_value, to_value, reason"
-                      + " FROM registry_events WHERE name = ? ORDER BY seq")) {
+              c.prepareStatement(EVENT_SELECT + " WHERE name = ? ORDER BY seq")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(
-                    new AuditEvent(
-                        rs.getLong(1),
-                        rs.getString(2),
-                        rs.getInt(3),
-                        AuditEvent.Action.valueOf(rs.getString(4)),
-                        rs.getString(5),
-                        Instant.ofEpochMilli(rs.getLong(6)),
-                        rs.getString(7),
-                        rs.getString(8),
-                        rs.getString(9)));
+                out.add(event(rs));
               }
             }
           }
@@ -1227,27 +1215,31 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
       String gitCommit) {}
 
   /** Events of every model (for the GTO export), oldest first. */
+  private static final String EVENT_SELECT =
+      "SELECT seq, name, version, action, actor, at, from_value, to_value, reason"
+          + " FROM registry_events";
+
+  private static AuditEvent event(ResultSet rs) throws SQLException {
+    return new AuditEvent(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getInt(3),
+        AuditEvent.Action.valueOf(rs.getString(4)),
+        rs.getString(5),
+        Instant.ofEpochMilli(rs.getLong(6)),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getString(9));
+  }
+
   List<AuditEvent> allEvents() {
     return db.read(
         c -> {
           List<AuditEvent> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT seq, name, version, action, actor, at, from_value, to_value, reason"
-                      + " FROM registry_events ORDER BY seq")) {
+          try (PreparedStatement ps = c.prepareStatement(EVENT_SELECT + " ORDER BY seq")) {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(
-                    new AuditEvent(
-                        rs.getLong(1),
-                        rs.getString(2),
-                        rs.getInt(3),
-                        AuditEvent.Action.valueOf(rs.getString(4)),
-                        rs.getString(5),
-                        Instant.ofEpochMilli(rs.getLong(6)),
-                        rs.getString(7),
-                        rs.getString(8),
-                        rs.getString(9)));
+                out.add(event(rs));
               }
             }
           }
