@@ -1,8 +1,8 @@
 package dev.mlops.tracking;
 
 import dev.mlops.InvalidInputException;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -44,6 +44,9 @@ public final class RunQuery {
 
   /** Runs of the named experiments; none named means all experiments. */
   public static RunQuery in(String... experimentNames) {
+    if (experimentNames == null) {
+      throw new InvalidInputException("experiment", null, "experiment names (none for all)");
+    }
     for (String n : experimentNames) {
       if (n == null || n.isBlank()) {
         throw new InvalidInputException("experiment", n, "a non-empty experiment name");
@@ -57,14 +60,29 @@ public final class RunQuery {
     return in();
   }
 
-  /** An MLflow filter string, e.g. {@code metrics.rmse < 1 and tags.team = 'growth'}. */
+  /**
+   * An MLflow filter string, e.g. {@code metrics.rmse < 1 and tags.team = 'growth'}; {@code ""}
+   * matches every run.
+   */
   public RunQuery filter(String filter) {
-    return new RunQuery(
-        experiments, Objects.requireNonNull(filter, "filter"), orderBy, limit, pageToken, view);
+    if (filter == null) {
+      throw new InvalidInputException("filter", null, "a filter string (\"\" matches every run)");
+    }
+    return new RunQuery(experiments, filter, orderBy, limit, pageToken, view);
   }
 
-  /** Order clauses such as {@code metrics.accuracy DESC}; ties fall back to start time, then id. */
+  /**
+   * Order clauses such as {@code metrics.accuracy DESC}, each field at most once; ties fall back to
+   * start time (newest first), then run id. Runs without the field come last in either direction,
+   * after runs whose latest value of an ordered metric is NaN.
+   */
   public RunQuery orderBy(String... clauses) {
+    if (clauses == null || Arrays.asList(clauses).contains(null)) {
+      throw new InvalidInputException(
+          "orderBy",
+          clauses == null ? null : Arrays.toString(clauses),
+          "order clauses that are not null, e.g. 'metrics.accuracy DESC'");
+    }
     return new RunQuery(experiments, filter, List.of(clauses), limit, pageToken, view);
   }
 
@@ -76,15 +94,21 @@ public final class RunQuery {
     return new RunQuery(experiments, filter, orderBy, limit, pageToken, view);
   }
 
-  /** Continue after a previous page. */
+  /**
+   * Continue after a previous page; {@code null} or {@code ""} (as MLflow's empty token) is the
+   * first page.
+   */
   public RunQuery pageToken(String token) {
-    return new RunQuery(experiments, filter, orderBy, limit, token, view);
+    return new RunQuery(
+        experiments, filter, orderBy, limit, token == null || token.isEmpty() ? null : token, view);
   }
 
   /** Which lifecycle stages to see (default active runs only). */
   public RunQuery view(RunView view) {
-    return new RunQuery(
-        experiments, filter, orderBy, limit, pageToken, Objects.requireNonNull(view, "view"));
+    if (view == null) {
+      throw new InvalidInputException("view", null, "ACTIVE_ONLY, DELETED_ONLY or ALL");
+    }
+    return new RunQuery(experiments, filter, orderBy, limit, pageToken, view);
   }
 
   public List<String> experiments() {

@@ -35,7 +35,11 @@ public final class FilterParser {
   /** Attributes compared as integers (epoch ms). */
   public static final Set<String> NUMERIC_ATTRIBUTES = Set.of("start_time", "end_time");
 
-  private static final Set<String> DATASET_KEYS = Set.of("name", "digest");
+  /**
+   * MLflow's dataset keys. mlops-java records no dataset context ({@code mlflow.data.context}), so
+   * a clause on {@code datasets.context} parses but matches no run, as a clause on a missing key.
+   */
+  private static final Set<String> DATASET_KEYS = Set.of("name", "digest", "context");
 
   private final String field;
   private final String text;
@@ -64,7 +68,21 @@ public final class FilterParser {
         throw new InvalidFilterException(
             "orderBy", clause, 0, "an order clause like 'metrics.x DESC'");
       }
-      keys.add(new FilterParser("orderBy", clause).orderKey());
+      OrderKey key = new FilterParser("orderBy", clause).orderKey();
+      for (OrderKey earlier : keys) {
+        if (earlier.identifier().equals(key.identifier())) {
+          // as MLflow's SQL store ("order_by contains duplicate fields")
+          throw new InvalidFilterException(
+              "orderBy",
+              clause,
+              0,
+              "each field at most once, but "
+                  + key.identifier()
+                  + " is already in the order "
+                  + clauses);
+        }
+      }
+      keys.add(key);
     }
     return List.copyOf(keys);
   }
@@ -209,12 +227,7 @@ public final class FilterParser {
     EntityType type =
         EntityType.fromPrefix(typeText)
             .orElseThrow(
-                () ->
-                    error(
-                        t,
-                        "a type metrics., params., tags., attributes. or datasets. but found '"
-                            + typeText
-                            + "'"));
+                () -> error(t, "a type metrics., params., tags., attributes. or datasets."));
     if (key.isEmpty()) {
       throw error(keyToken, "a non-empty key");
     }
@@ -222,7 +235,7 @@ public final class FilterParser {
       return attribute(keyToken, key);
     }
     if (type == EntityType.DATASET && !DATASET_KEYS.contains(key)) {
-      throw error(keyToken, "datasets.name or datasets.digest");
+      throw error(keyToken, "datasets.name, datasets.digest or datasets.context");
     }
     return new Identifier(type, key);
   }
@@ -233,9 +246,7 @@ public final class FilterParser {
       throw error(
           at,
           "an attribute (run_id, run_name, status, user_id, artifact_uri, start_time, end_time)"
-              + " or a prefixed key (metrics., params., tags.) but found '"
-              + name
-              + "'");
+              + " or a prefixed key (metrics., params., tags.)");
     }
     return new Identifier(EntityType.ATTRIBUTE, canonical);
   }

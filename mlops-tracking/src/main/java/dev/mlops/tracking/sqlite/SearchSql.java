@@ -28,8 +28,9 @@ import java.util.Optional;
  *   <li>{@link #orderWalk}: when the first order key is a metric, param or tag, its {@code (key,
  *       value)} index is walked in order and each entry probed against the filter, so a top-k
  *       search stops after k matches instead of sorting every match. It only sees runs that have a
- *       value for that key (the NULLS LAST group is the other plan's job), and it is bounded to the
- *       entries up to a given value; the caller uses its answer only when it fills the page.
+ *       value for that key (runs with a NaN or no value come after, the other plan's job), and it
+ *       is bounded to the entries up to a given value; the caller uses its answer only when it
+ *       fills the page.
  * </ul>
  */
 final class SearchSql {
@@ -104,13 +105,7 @@ final class SearchSql {
     b.sql.append(" WHERE 1 = 1");
     appendConditions(b, rk, driverIndex, driverIndex >= 0);
     b.sql.append(" ORDER BY ");
-    for (int i = 0; i < order.size(); i++) {
-      b.sql
-          .append('o')
-          .append(i)
-          .append(order.get(i).ascending() ? " ASC" : " DESC")
-          .append(" NULLS LAST, ");
-    }
+    appendOrderTerms(b, 0);
     b.sql.append("s.start_time DESC, s.run_id ASC LIMIT ? OFFSET ?");
     return b.build();
   }
@@ -175,13 +170,7 @@ final class SearchSql {
     }
     appendConditions(b, "w.rk", -1, true);
     b.sql.append(" ORDER BY w.value").append(first.ascending() ? " ASC, " : " DESC, ");
-    for (int i = 1; i < order.size(); i++) {
-      b.sql
-          .append('o')
-          .append(i)
-          .append(order.get(i).ascending() ? " ASC" : " DESC")
-          .append(" NULLS LAST, ");
-    }
+    appendOrderTerms(b, 1);
     b.sql.append("s.start_time DESC, s.run_id ASC LIMIT ? OFFSET ?");
     return b.build();
   }
@@ -266,10 +255,39 @@ final class SearchSql {
         return;
       case DATASET:
       default:
+        if (id.key().equals("context")) {
+          // no dataset context is recorded: no run has one
+          b.sql.append("SELECT rk FROM search_runs WHERE 0 = 1");
+          return;
+        }
         b.sql.append(
             "SELECT DISTINCT d.rk FROM run_inputs i JOIN search_runs d ON d.run_id = i.run_id"
                 + " WHERE ");
         textCondition(b, id.key().equals("name") ? "i.path" : "i.md5", c);
+    }
+  }
+
+  /**
+   * Adds the ORDER BY terms of the order keys from {@code from} on, each followed by ", ". As
+   * MLflow's stores, in either direction: runs with a value first, then runs whose latest value of
+   * an ordered metric is NaN, then runs without the key (see {@link #orderExpression}).
+   */
+  private void appendOrderTerms(Builder b, int from) {
+    for (int i = from; i < order.size(); i++) {
+      String o = "o" + i;
+      String dir = order.get(i).ascending() ? " ASC" : " DESC";
+      if (order.get(i).identifier().type() == EntityType.METRIC) {
+        b.sql
+            .append(o)
+            .append(" IS NULL, typeof(")
+            .append(o)
+            .append(") = 'text', ")
+            .append(o)
+            .append(dir)
+            .append(", ");
+      } else {
+        b.sql.append(o).append(dir).append(" NULLS LAST, ");
+      }
     }
   }
 
@@ -286,6 +304,11 @@ final class SearchSql {
 
   private static String orderExpression(Builder b, Identifier id) {
     Optional<String> table = table(id);
+    if (id.type() == EntityType.METRIC) {
+      // NaN (NULL in search_metrics) as '' (text): apart from both the values and a missing key
+      b.args.add(id.key());
+      return "(SELECT COALESCE(x.value, '') FROM search_metrics x WHERE x.rk = s.rk AND x.key = ?)";
+    }
     if (table.isPresent()) {
       b.args.add(id.key());
       return "(SELECT x.value FROM " + table.get() + " x WHERE x.rk = s.rk AND x.key = ?)";
@@ -326,6 +349,10 @@ final class SearchSql {
         b.sql.append(')');
         return;
       case DATASET:
+        if (id.key().equals("context")) {
+          b.sql.append("0 = 1");
+          return;
+        }
         String column = id.key().equals("name") ? "path" : "md5";
         b.sql.append("s.run_id IN (SELECT run_id FROM run_inputs WHERE ");
         textCondition(b, column, c);

@@ -76,7 +76,7 @@ class FilterParserTest {
         "metrics.a > 1 ; DROP TABLE runs|14",
         "(metrics.a > 1)|0",
         "metrics.a > 1 and (metrics.b < 2)|18",
-        "datasets.context = 'x'|0",
+        "datasets.size = 'x'|0",
         "attributes.run_id IN 'a'|21",
         "attributes.run_id IN ('a' 'b')|26",
         "metrics. > 1|9",
