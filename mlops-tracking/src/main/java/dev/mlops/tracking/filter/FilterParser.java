@@ -307,6 +307,10 @@ public final class FilterParser {
     List<String> values = new ArrayList<>();
     while (true) {
       Token v = next();
+      if (!values.isEmpty() && v.kind == Kind.SYMBOL && v.text.equals(")")) {
+        // a trailing comma, as MLflow (which reads the list as a Python tuple) allows
+        return new Value.TextList(values);
+      }
       if (v.kind != Kind.QUOTED) {
         throw error(v, "a quoted string in the list");
       }

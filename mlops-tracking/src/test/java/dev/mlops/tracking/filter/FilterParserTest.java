@@ -46,6 +46,21 @@ class FilterParserTest {
   }
 
   @Test
+  void aListMayEndWithACommaAsMlflowsPythonTuple() {
+    // MLflow reads the list with ast.literal_eval: ('a',) is a valid one-element tuple
+    assertThat(FilterParser.parseFilter("attributes.run_id IN ('a',)").clauses().get(0).value())
+        .isEqualTo(new Value.TextList(List.of("a")));
+    assertThat(
+            FilterParser.parseFilter("datasets.name NOT IN ('a', 'b' , )").clauses().get(0).value())
+        .isEqualTo(new Value.TextList(List.of("a", "b")));
+    for (String empty : new String[] {"attributes.run_id IN ()", "attributes.run_id IN (,)"}) {
+      assertThatThrownBy(() -> FilterParser.parseFilter(empty))
+          .as(empty)
+          .isInstanceOf(InvalidFilterException.class);
+    }
+  }
+
+  @Test
   void parsesOrderClauses() {
     assertThat(
             FilterParser.parseOrderBy(List.of("metrics.acc DESC", "params.lr", "start_time asc")))
