@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,7 +56,9 @@ final class DefaultActiveRun implements ActiveRun {
 
   @Override
   public ActiveRun params(Map<String, ?> params) {
-    Objects.requireNonNull(params, "params");
+    if (params == null) {
+      throw new InvalidInputException("params", null, "a map of param keys to values");
+    }
     Map<String, String> checked = new LinkedHashMap<>();
     params.forEach(
         (k, v) -> checked.put(Validation.key("param key", k), Validation.paramValue(k, v)));
@@ -72,7 +73,7 @@ final class DefaultActiveRun implements ActiveRun {
 
   @Override
   public ActiveRun metric(String key, double value, long step) {
-    if (!checkedKeys.contains(key)) {
+    if (key == null || !checkedKeys.contains(key)) {
       Validation.key("metric key", key);
       checkedKeys.add(key);
     }
@@ -96,7 +97,9 @@ final class DefaultActiveRun implements ActiveRun {
 
   @Override
   public ActiveRun artifact(Path file, String artifactPath) {
-    Objects.requireNonNull(file, "file");
+    if (file == null) {
+      throw new InvalidInputException("file", null, "a file or folder to copy");
+    }
     tracking.artifacts().put(artifactUri(), file, artifactPath);
     return this;
   }
@@ -133,8 +136,7 @@ final class DefaultActiveRun implements ActiveRun {
 
   @Override
   public void end(RunStatus status) {
-    Objects.requireNonNull(status, "status");
-    if (!status.isTerminal()) {
+    if (status == null || !status.isTerminal()) {
       throw new InvalidInputException("status", status, "FINISHED, FAILED or KILLED");
     }
     synchronized (this) {

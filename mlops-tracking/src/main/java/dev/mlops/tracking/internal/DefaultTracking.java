@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -118,11 +117,13 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
 
   @Override
   public Run run(String experiment, RunBody body) {
+    requireBody(body);
     return execute(startRun(experiment, null, null), body);
   }
 
   @Override
   public Run run(String experiment, String runName, RunBody body) {
+    requireBody(body);
     return execute(startRun(experiment, Validation.runName(runName), null), body);
   }
 
@@ -145,7 +146,15 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
   }
 
   Run runChild(DefaultActiveRun parent, String name, RunBody body) {
+    requireBody(body);
     return execute(startChild(parent, name), body);
+  }
+
+  /** Checked before a run starts, so that a rejected call creates nothing. */
+  private static void requireBody(RunBody body) {
+    if (body == null) {
+      throw new InvalidInputException("body", null, "a run body (a lambda taking the ActiveRun)");
+    }
   }
 
   private DefaultActiveRun startRun(String experiment, String runName, String parentId) {
@@ -166,7 +175,6 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
   }
 
   private Run execute(DefaultActiveRun run, RunBody body) {
-    Objects.requireNonNull(body, "body");
     try {
       body.accept(run);
     } catch (Throwable t) {
@@ -217,7 +225,9 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
 
   @Override
   public Page<Run> search(RunQuery query) {
-    Objects.requireNonNull(query, "query");
+    if (query == null) {
+      throw new InvalidInputException("query", null, "a RunQuery, e.g. RunQuery.in(\"churn\")");
+    }
     flushQuietly();
     return store.searchRuns(query);
   }
@@ -283,6 +293,9 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
 
   @Override
   public Optional<Experiment> experiment(String name) {
+    if (name == null) {
+      throw new InvalidInputException("experiment", null, "an experiment name");
+    }
     return store.experimentByName(name);
   }
 
@@ -320,7 +333,9 @@ public final class DefaultTracking implements Tracking, AutoCloseable {
 
   @Override
   public Path downloadArtifacts(String runId, String path, Path target) {
-    Objects.requireNonNull(target, "target");
+    if (target == null) {
+      throw new InvalidInputException("target", null, "a path to copy the artifacts to");
+    }
     return artifacts.download(get(runId).artifactUri(), path, target);
   }
 

@@ -11,6 +11,8 @@ public final class Validation {
   public static final int MAX_EXPERIMENT_NAME = 256;
   public static final int MAX_RUN_NAME = 250;
 
+  private static final String RUN_NAME_TAG = "mlflow.runName";
+
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_\\-. /]*");
 
   private Validation() {}
@@ -62,10 +64,17 @@ public final class Validation {
     return s;
   }
 
-  /** Checks a tag value. */
+  /**
+   * Checks a tag value. {@code mlflow.runName} is the run's name (kept in step with it), so its
+   * value follows the run name rules.
+   */
   public static String tagValue(String key, String value) {
     if (value == null) {
       throw new InvalidInputException("tag " + key, null, "a non-null value");
+    }
+    if (RUN_NAME_TAG.equals(key) && (value.isBlank() || value.length() > MAX_RUN_NAME)) {
+      throw new InvalidInputException(
+          "tag " + key, value, "a non-empty run name of at most " + MAX_RUN_NAME + " characters");
     }
     if (value.length() > MAX_TAG_VALUE) {
       throw new InvalidInputException(
