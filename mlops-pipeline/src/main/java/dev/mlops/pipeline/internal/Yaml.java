@@ -58,6 +58,9 @@ final class Yaml {
     }
   }
 
+  private static final java.util.Set<String> YAML12_BOOLEANS =
+      java.util.Set.of("true", "True", "TRUE", "false", "False", "FALSE");
+
   private Yaml() {}
 
   static Doc read(Path file) {
@@ -164,9 +167,15 @@ final class Yaml {
           return n instanceof BigDecimal ? n.doubleValue() : n;
         }
       case VALUE_TRUE:
-        return Boolean.TRUE;
       case VALUE_FALSE:
-        return Boolean.FALSE;
+        {
+          // DVC reads YAML 1.2 (ruamel): yes/no/on/off/y/n are strings there, not booleans
+          String text = p.getText();
+          if (text != null && !YAML12_BOOLEANS.contains(text)) {
+            return text;
+          }
+          return t == JsonToken.VALUE_TRUE ? Boolean.TRUE : Boolean.FALSE;
+        }
       case VALUE_NULL:
         return null;
       default:
