@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Interpolation cases checked against DVC's source (dvc/parsing/interpolate.py {@code to_str},
@@ -67,5 +69,35 @@ class DvcInterpolationTest {
                 + "  t:\n    foreach: [on, y]\n    do:\n      cmd: echo ${item}\n");
     assertThat(p.stage("s").cmd()).containsExactly("echo on off yes no true false");
     assertThat(p.stages().keySet()).contains("t@on", "t@y");
+  }
+
+  /**
+   * Floats interpolate as Python's {@code repr}. Pairs (the double's bits, {@code repr}) printed by
+   * {@code python3 -c "import struct; print(struct.unpack('<q', struct.pack('<d', v))[0],
+   * repr(v))"}; the first three are integral doubles above 1e16 where JDK 17's {@code
+   * Double.toString} prints one digit too many.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "-4342900925986312314, -1.9395363977182264e+18",
+    "4873052053137657492, 5.965895616193684e+17",
+    "4864143642440725256, 1.523086242547223e+17",
+    "4846369599423283200, 1e+16",
+    "4831355200913801216, 1000000000000000.0",
+    "4547007122018943789, 0.0001",
+    "4532020583610935537, 1e-05",
+    "4591870180066957722, 0.1",
+    "4599676419421066581, 0.3333333333333333",
+    "124633661817958447, 2.5e-300",
+    "9218868437227405311, 1.7976931348623157e+308",
+    "1, 5e-324",
+    "4728057454355546112, 123456789.125",
+    "-9223372036854775808, -0.0",
+    "4636737291354636288, 100.0",
+    "4936209963552724370, 1e+22",
+    "4614253070214989087, 3.14"
+  })
+  void floatsReadLikePythonRepr(long bits, String repr) {
+    assertThat(Yaml.pythonFloat(Double.longBitsToDouble(bits))).as("bits %d", bits).isEqualTo(repr);
   }
 }
