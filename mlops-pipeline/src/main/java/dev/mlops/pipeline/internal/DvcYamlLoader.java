@@ -109,10 +109,11 @@ public final class DvcYamlLoader implements PipelineLoader {
     }
     if (items instanceof List) {
       List<?> list = (List<?>) items;
+      // as DVC: one map or list among the items makes every name use the index
+      boolean scalars = list.stream().noneMatch(o -> o instanceof Map || o instanceof List);
       for (int i = 0; i < list.size(); i++) {
         Object item = list.get(i);
-        boolean scalar = !(item instanceof Map || item instanceof List);
-        String suffix = scalar ? Yaml.str(item) : String.valueOf(i);
+        String suffix = scalars ? Yaml.str(item) : String.valueOf(i);
         Map<String, Object> local = new LinkedHashMap<>();
         local.put("item", item);
         addStage(doc, b, globals, dir, stageName + "@" + suffix, path + "/do", body, local);

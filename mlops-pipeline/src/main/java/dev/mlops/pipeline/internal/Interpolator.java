@@ -97,7 +97,7 @@ final class Interpolator {
           if (!cmd) {
             throw doc.error(path, s, "a scalar in ${...} here (maps expand only in cmd)");
           }
-          sb.append(expandDict((Map<?, ?>) v));
+          sb.append(expandDict((Map<?, ?>) v, path, s));
         } else if (v instanceof List) {
           if (!cmd) {
             throw doc.error(path, s, "a scalar in ${...} here (lists expand only in cmd)");
@@ -116,27 +116,71 @@ final class Interpolator {
     return sb.toString();
   }
 
-  private static String expandDict(Map<?, ?> m) {
+  /**
+   * A map in {@code cmd} as DVC renders it ({@code to_str} in dvc/parsing/interpolate.py): nested
+   * maps flattened to dotted keys, {@code --key value} per leaf, strings shell-quoted as Python's
+   * {@code shlex.quote}, a true boolean as a bare flag, a false one omitted, a list as {@code --key
+   * a b}, an empty list omitted.
+   */
+  private String expandDict(Map<?, ?> m, String path, String s) {
+    Map<String, Object> flat = new LinkedHashMap<>();
+    flatten("", m, flat);
     List<String> parts = new ArrayList<>();
-    for (Map.Entry<?, ?> e : m.entrySet()) {
+    for (Map.Entry<String, Object> e : flat.entrySet()) {
       String flag = "--" + e.getKey();
       Object v = e.getValue();
       if (v instanceof Boolean) {
         if ((Boolean) v) {
           parts.add(flag);
         }
+      } else if (v instanceof String) {
+        parts.add(flag + " " + shellQuote((String) v));
+      } else if (v instanceof Map) {
+        continue; // an empty map: nothing, as iterating it in Python yields nothing
       } else if (v instanceof List) {
         List<String> items = new ArrayList<>();
-        ((List<?>) v).forEach(o -> items.add(Yaml.str(o)));
-        parts.add(flag + " " + String.join(" ", items));
-      } else if (v == null) {
-        parts.add(flag);
+        for (Object o : (List<?>) v) {
+          if (o instanceof List || o instanceof Map) {
+            throw doc.error(path, s, "no nested list or map in list '" + e.getKey() + "'");
+          }
+          items.add(o instanceof String ? shellQuote((String) o) : Yaml.str(o));
+        }
+        if (!items.isEmpty()) {
+          parts.add(flag + " " + String.join(" ", items));
+        }
       } else {
-        String text = Yaml.str(v);
-        parts.add(flag + " " + (text.contains(" ") ? "'" + text + "'" : text));
+        parts.add(flag + " " + Yaml.str(v));
       }
     }
     return String.join(" ", parts);
+  }
+
+  private static void flatten(String prefix, Map<?, ?> m, Map<String, Object> out) {
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      String key = prefix + e.getKey();
+      if (e.getValue() instanceof Map && !((Map<?, ?>) e.getValue()).isEmpty()) {
+        flatten(key + ".", (Map<?, ?>) e.getValue(), out);
+      } else {
+        out.put(key, e.getValue());
+      }
+    }
+  }
+
+  /** Python's {@code shlex.quote}. */
+  static String shellQuote(String s) {
+    if (s.isEmpty()) {
+      return "''";
+    }
+    boolean safe = true;
+    for (int i = 0; i < s.length() && safe; i++) {
+      char c = s.charAt(i);
+      safe =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "_@%+=:,./-".indexOf(c) >= 0;
+    }
+    return safe ? s : "'" + s.replace("'", "'\"'\"'") + "'";
   }
 
   private Object resolve(String expr, String path) {

@@ -58,6 +58,9 @@ final class Yaml {
     }
   }
 
+  private static final java.util.Set<String> YAML12_BOOLEANS =
+      java.util.Set.of("true", "True", "TRUE", "false", "False", "FALSE");
+
   private Yaml() {}
 
   static Doc read(Path file) {
@@ -164,9 +167,15 @@ final class Yaml {
           return n instanceof BigDecimal ? n.doubleValue() : n;
         }
       case VALUE_TRUE:
-        return Boolean.TRUE;
       case VALUE_FALSE:
-        return Boolean.FALSE;
+        {
+          // DVC reads YAML 1.2 (ruamel): yes/no/on/off/y/n are strings there, not booleans
+          String text = p.getText();
+          if (text != null && !YAML12_BOOLEANS.contains(text)) {
+            return text;
+          }
+          return t == JsonToken.VALUE_TRUE ? Boolean.TRUE : Boolean.FALSE;
+        }
       case VALUE_NULL:
         return null;
       default:
@@ -195,6 +204,11 @@ final class Yaml {
     return String.valueOf(v);
   }
 
+  /**
+   * Python's {@code repr} of a float: the shortest digits that read back to the same double (JDK
+   * 17's {@code Double.toString} is not always shortest), fixed notation for decimal exponents -4
+   * to 15 (with {@code .0} when integral), otherwise {@code 1.5e+20} style.
+   */
   static String pythonFloat(double d) {
     if (Double.isNaN(d)) {
       return "nan";
@@ -202,22 +216,27 @@ final class Yaml {
     if (Double.isInfinite(d)) {
       return d > 0 ? "inf" : "-inf";
     }
-    if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-      return BigDecimal.valueOf(d).setScale(1).toPlainString();
+    if (d == 0) {
+      return 1 / d < 0 ? "-0.0" : "0.0";
     }
-    String j = Double.toString(d);
-    int e = j.indexOf('E');
-    if (e < 0) {
-      return j;
+    BigDecimal exact = new BigDecimal(d);
+    BigDecimal r = exact;
+    for (int digits = 1; digits <= 17; digits++) {
+      r = exact.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+      if (r.doubleValue() == d) {
+        break;
+      }
     }
-    String mant = j.substring(0, e);
-    int exp = Integer.parseInt(j.substring(e + 1));
+    r = r.stripTrailingZeros();
+    String digits = r.unscaledValue().abs().toString();
+    int exp = digits.length() - 1 - r.scale();
+    String sign = d < 0 ? "-" : "";
     if (exp >= -4 && exp < 16) {
-      return new BigDecimal(j).stripTrailingZeros().toPlainString();
+      String plain = r.abs().toPlainString();
+      return sign + (plain.indexOf('.') < 0 ? plain + ".0" : plain);
     }
-    if (mant.endsWith(".0")) {
-      mant = mant.substring(0, mant.length() - 2);
-    }
-    return mant + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    String mant = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+    int ae = Math.abs(exp);
+    return sign + mant + "e" + (exp < 0 ? "-" : "+") + (ae < 10 ? "0" : "") + ae;
   }
 }

@@ -539,15 +539,78 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     if (!Files.exists(abs)) {
       throw new InvalidInputException("path", path, "an existing file or folder in the workspace");
     }
+    Yaml.Node previous = previousPointer(pointerFor(abs));
+    boolean isexec = isExec(abs);
     Hashed h = hashPath(abs, MD5, true, progress == null ? ProgressListener.NONE : progress);
     relink(abs, h);
+    if (isexec) {
+      setExec(abs);
+    }
     try {
-      AtomicFiles.write(pointerFor(abs), PointerFile.render(name, h.oid(), h.size(), h.nfiles()));
+      AtomicFiles.write(
+          pointerFor(abs),
+          PointerFile.render(name, h.oid(), h.size(), h.nfiles(), isexec, previous));
     } catch (IOException e) {
       throw new StoreException("cannot write " + pointerFor(abs) + ": " + e.getMessage(), e);
     }
     gitignore(abs);
     return h.version(rel(abs));
+  }
+
+  /** The pointer being replaced, parsed, or null when there is none or it is unreadable. */
+  private static Yaml.Node previousPointer(Path pointer) {
+    if (!Files.isRegularFile(pointer)) {
+      return null;
+    }
+    try {
+      return Yaml.parse(pointer, Files.readAllBytes(pointer));
+    } catch (IOException | MlopsException e) {
+      log.warn("replacing unreadable pointer {}: {}", pointer, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Whether a regular file has an execute bit (DVC's {@code is_exec}: any of u, g, o). */
+  private static boolean isExec(Path abs) {
+    if (!Files.isRegularFile(abs)) {
+      return false;
+    }
+    try {
+      Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(abs);
+      return perms.contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE)
+          || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE)
+          || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+    } catch (UnsupportedOperationException | IOException e) {
+      return false;
+    }
+  }
+
+  /** Adds the owner execute bit, as DVC's {@code set_exec} after a checkout of an isexec file. */
+  private static void setExec(Path file) {
+    try {
+      if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        Set<java.nio.file.attribute.PosixFilePermission> perms =
+            new HashSet<>(Files.getPosixFilePermissions(file));
+        if (perms.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE)) {
+          Files.setPosixFilePermissions(file, perms);
+        }
+      }
+    } catch (UnsupportedOperationException e) {
+      log.debug("no POSIX permissions for {}", file);
+    } catch (IOException e) {
+      throw new StoreException("cannot make " + file + " executable: " + e.getMessage(), e);
+    }
+  }
+
+  /** A checkout action that also restores the execute bit of an {@code isexec} file output. */
+  private Runnable withExec(PointerFile.Out o, Runnable plan) {
+    if (!o.isexec() || o.isDir()) {
+      return plan;
+    }
+    return () -> {
+      plan.run();
+      setExec(o.absolute());
+    };
   }
 
   private void gitignore(Path abs) {
@@ -1032,7 +1095,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     List<Runnable> plans = new ArrayList<>();
     for (PointerFile.Out o : PointerFile.read(p).outs()) {
       confine(o, p);
-      plans.add(plan(o.md5(), o.legacy(), o.absolute(), force, p));
+      plans.add(withExec(o, plan(o.md5(), o.legacy(), o.absolute(), force, p)));
     }
     plans.forEach(Runnable::run);
   }
@@ -1042,7 +1105,10 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     List<Runnable> plans = new ArrayList<>();
     for (Tracked t : tracked()) {
       if (t.out().cached() && t.out().md5() != null) {
-        plans.add(plan(t.out().md5(), t.out().legacy(), t.out().absolute(), false, t.pointer()));
+        plans.add(
+            withExec(
+                t.out(),
+                plan(t.out().md5(), t.out().legacy(), t.out().absolute(), false, t.pointer())));
       }
     }
     plans.forEach(Runnable::run);
@@ -1255,6 +1321,12 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
 
   /** Every object the workspace refers to, files before manifests; missing manifests noted. */
   private Map<Obj, Boolean> referenced(boolean withLocks, List<String> missingManifests) {
+    return referenced(withLocks, missingManifests, false);
+  }
+
+  /** Like {@link #referenced(boolean, List)}; {@code forPush} leaves out {@code push: false}. */
+  private Map<Obj, Boolean> referenced(
+      boolean withLocks, List<String> missingManifests, boolean forPush) {
     Map<Obj, Boolean> files = new LinkedHashMap<>();
     Map<Obj, Boolean> dirs = new LinkedHashMap<>();
     for (Path f : findFiles(withLocks)) {
@@ -1263,7 +1335,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
               ? LockFile.outs(f)
               : PointerFile.read(f).outs();
       for (PointerFile.Out o : outs) {
-        if (o.md5() == null || !o.cached()) {
+        if (o.md5() == null || !o.cached() || (forPush && !o.push())) {
           continue;
         }
         Obj obj = new Obj(o.md5(), o.legacy());
@@ -1406,7 +1478,7 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       List<Obj> manifests = new ArrayList<>();
       CacheIndex index = new CacheIndex();
       int missing = 0;
-      for (Obj o : referenced(false, null).keySet()) {
+      for (Obj o : referenced(false, null, true).keySet()) {
         if (!index.has(o.oid(), o.legacy())) {
           missing++;
           continue;

@@ -32,6 +32,8 @@ public record PointerFile(Path file, List<Out> outs) {
    * @param nfiles files of a folder, or -1
    * @param legacy no {@code hash: md5}: a DVC 2 {@code md5-dos2unix} output
    * @param cached whether DVC caches it ({@code cache: false} otherwise)
+   * @param isexec a file with an executable bit ({@code isexec: true}), set again on checkout
+   * @param push whether {@code push} sends it to a remote ({@code push: false} otherwise)
    */
   public record Out(
       String path,
@@ -40,7 +42,9 @@ public record PointerFile(Path file, List<Out> outs) {
       long size,
       int nfiles,
       boolean legacy,
-      boolean cached) {
+      boolean cached,
+      boolean isexec,
+      boolean push) {
     public boolean isDir() {
       return md5 != null && md5.endsWith(".dir");
     }
@@ -110,7 +114,18 @@ public record PointerFile(Path file, List<Out> outs) {
     if (p.startsWith("/") || p.contains("\\")) {
       throw Yaml.error(file, path.line(), p, "a relative path with / separators");
     }
-    return new Out(p, base.resolve(p).normalize(), oid, size, (int) nfiles, legacy, cached);
+    Yaml.Node isexec = m.get("isexec");
+    Yaml.Node push = m.get("push");
+    return new Out(
+        p,
+        base.resolve(p).normalize(),
+        oid,
+        size,
+        (int) nfiles,
+        legacy,
+        cached,
+        isexec != null && Boolean.TRUE.equals(isexec.value()),
+        push == null || !Boolean.FALSE.equals(push.value()));
   }
 
   private static long number(Path file, Yaml.Node n, String key) {
@@ -125,20 +140,81 @@ public record PointerFile(Path file, List<Out> outs) {
 
   /** DVC 3 YAML of one output, keys in the order DVC writes them. */
   public static byte[] render(String path, String md5, long size, int nfiles) {
+    return render(path, md5, size, nfiles, false, null);
+  }
+
+  /** Output annotations and flags DVC keeps when {@code dvc add} rewrites a pointer. */
+  private static final List<String> KEPT_OUT_KEYS =
+      List.of("desc", "type", "labels", "meta", "remote", "push");
+
+  /**
+   * DVC 3 YAML of one output, keys in DVC's order ({@code dumpd} in dvc/output.py: hash, size,
+   * nfiles, isexec, hash name, path, annotations, remote, push; stage {@code desc} first and {@code
+   * meta} last). From {@code previous} (the pointer being replaced, may be null) it keeps what
+   * DVC's {@code restore_fields} keeps: the stage's {@code desc} and {@code meta} and, for the same
+   * path, the output's {@code desc}, {@code type}, {@code labels}, {@code meta}, {@code remote} and
+   * {@code push}.
+   */
+  static byte[] render(
+      String path, String md5, long size, int nfiles, boolean isexec, Yaml.Node previous) {
+    Map<String, Yaml.Node> old = previous == null ? null : previous.map();
+    Map<String, Yaml.Node> oldOut = null;
+    if (old != null && old.get("outs") != null && old.get("outs").list() != null) {
+      for (Yaml.Node o : old.get("outs").list()) {
+        if (o.map() != null
+            && o.map().get("path") != null
+            && path.equals(o.map().get("path").text())) {
+          oldOut = o.map();
+        }
+      }
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("md5", md5);
     out.put("size", size);
     if (md5.endsWith(".dir")) {
       out.put("nfiles", nfiles);
+    } else if (isexec) {
+      out.put("isexec", true);
     }
     out.put("hash", "md5");
     out.put("path", path);
+    if (oldOut != null) {
+      for (String k : KEPT_OUT_KEYS) {
+        Yaml.Node n = oldOut.get(k);
+        if (n != null
+            && n.value() != null
+            && !(k.equals("push") && !Boolean.FALSE.equals(n.value()))) {
+          out.put(k, plain(n));
+        }
+      }
+    }
     Map<String, Object> root = new LinkedHashMap<>();
+    if (old != null && old.get("desc") != null && old.get("desc").value() != null) {
+      root.put("desc", plain(old.get("desc")));
+    }
     root.put("outs", List.of(out));
+    if (old != null && old.get("meta") != null && old.get("meta").value() != null) {
+      root.put("meta", plain(old.get("meta")));
+    }
     try {
       return Yaml.WRITER.writeValueAsBytes(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A node as plain maps, lists and scalars (for writing back). */
+  private static Object plain(Yaml.Node n) {
+    if (n.map() != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      n.map().forEach((k, v) -> m.put(k, plain(v)));
+      return m;
+    }
+    if (n.list() != null) {
+      List<Object> l = new ArrayList<>();
+      n.list().forEach(v -> l.add(plain(v)));
+      return l;
+    }
+    return n.value();
   }
 }
