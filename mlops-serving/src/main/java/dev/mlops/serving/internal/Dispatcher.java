@@ -4,12 +4,14 @@ import dev.mlops.serving.BatchPredictor;
 import dev.mlops.serving.DeadlineExceededException;
 import dev.mlops.serving.NotReadyException;
 import dev.mlops.serving.OverloadedException;
+import dev.mlops.serving.ParameterizedPredictor;
 import dev.mlops.serving.PredictionException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,12 +35,14 @@ final class Dispatcher<I, O> {
   /** One queued input. */
   static final class Job<I, O> {
     final I input;
+    final Map<String, Object> params;
     final long enqueued;
     final long deadline;
     final CompletableFuture<O> future = new CompletableFuture<>();
 
-    Job(I input, long enqueued, long deadline) {
+    Job(I input, Map<String, Object> params, long enqueued, long deadline) {
       this.input = input;
+      this.params = params;
       this.enqueued = enqueued;
       this.deadline = deadline;
     }
@@ -64,6 +68,7 @@ final class Dispatcher<I, O> {
   private long arrivals;
 
   private volatile boolean closing;
+  private volatile boolean warnedIgnoredParams;
 
   Dispatcher(
       String label,
@@ -123,7 +128,7 @@ final class Dispatcher<I, O> {
    * @throws OverloadedException when maxQueue callers already wait
    * @throws DeadlineExceededException when no slot frees before the deadline
    */
-  List<O> callDirect(List<I> inputs, long arrival) {
+  List<O> callDirect(List<I> inputs, Map<String, Object> params, long arrival) {
     checkOpen();
     if (!running.tryAcquire()) {
       if (waiting.incrementAndGet() > settings.maxQueue()) {
@@ -144,18 +149,19 @@ final class Dispatcher<I, O> {
     }
     try {
       metrics.queueTime(System.nanoTime() - arrival);
-      return invoke(inputs);
+      return invoke(inputs, params);
     } finally {
       running.release();
     }
   }
 
   /**
-   * Queues the inputs (all or none) and returns one future per input.
+   * Queues the inputs (all or none) and returns one future per input. A batch only groups inputs
+   * whose {@code params} are equal.
    *
    * @throws OverloadedException when the queue has no room for all of them
    */
-  List<CompletableFuture<O>> submit(List<I> inputs, long arrival) {
+  List<CompletableFuture<O>> submit(List<I> inputs, Map<String, Object> params, long arrival) {
     checkOpen();
     long deadline = arrival + settings.timeoutNanos();
     if (!batching()) {
@@ -166,7 +172,7 @@ final class Dispatcher<I, O> {
       }
       CompletableFuture<List<O>> all = new CompletableFuture<>();
       try {
-        asyncExecutor.execute(() -> runAsync(inputs, arrival, haveSlot, all));
+        asyncExecutor.execute(() -> runAsync(inputs, params, arrival, haveSlot, all));
       } catch (RuntimeException e) {
         if (haveSlot) {
           running.release();
@@ -184,7 +190,7 @@ final class Dispatcher<I, O> {
     }
     List<Job<I, O>> jobs = new ArrayList<>(inputs.size());
     for (I input : inputs) {
-      jobs.add(new Job<>(input, arrival, deadline));
+      jobs.add(new Job<>(input, params, arrival, deadline));
     }
     lock.lock();
     try {
@@ -218,7 +224,11 @@ final class Dispatcher<I, O> {
 
   /** Batching off, asynchronous: the request was counted as running or waiting by submit. */
   private void runAsync(
-      List<I> inputs, long arrival, boolean haveSlot, CompletableFuture<List<O>> result) {
+      List<I> inputs,
+      Map<String, Object> params,
+      long arrival,
+      boolean haveSlot,
+      CompletableFuture<List<O>> result) {
     try {
       if (!haveSlot) {
         try {
@@ -235,7 +245,7 @@ final class Dispatcher<I, O> {
       }
       try {
         metrics.queueTime(System.nanoTime() - arrival);
-        result.complete(invoke(inputs));
+        result.complete(invoke(inputs, params));
       } finally {
         running.release();
       }
@@ -293,11 +303,24 @@ final class Dispatcher<I, O> {
     return batching() ? queue.size() : waiting.get();
   }
 
-  private List<O> invoke(List<I> inputs) {
+  private List<O> invoke(List<I> inputs, Map<String, Object> params) {
     long start = System.nanoTime();
     List<O> out;
     try {
-      out = predictor.predict(Collections.unmodifiableList(inputs));
+      List<I> batch = Collections.unmodifiableList(inputs);
+      if (predictor instanceof ParameterizedPredictor<I, O> p) {
+        out = p.predict(batch, params);
+      } else {
+        if (!params.isEmpty() && !warnedIgnoredParams) {
+          warnedIgnoredParams = true;
+          log.warn(
+              "the model of endpoint {} takes no parameters (it is not a ParameterizedPredictor);"
+                  + " the request parameters {} are ignored",
+              label,
+              params.keySet());
+        }
+        out = predictor.predict(batch);
+      }
     } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
       log.warn("the predictor of {} failed on a batch of {}", label, inputs.size(), e);
       throw new PredictionException("the model of endpoint " + label + " failed: " + e, e);
@@ -410,7 +433,7 @@ final class Dispatcher<I, O> {
         break;
       }
     }
-    int take = Math.min(max, queue.size());
+    int take = sameParams(Math.min(max, queue.size()));
     List<Job<I, O>> batch = new ArrayList<>(take);
     long now = System.nanoTime();
     long expected = cost.predict(take);
@@ -433,6 +456,19 @@ final class Dispatcher<I, O> {
     return batch;
   }
 
+  /** How many of the first {@code limit} queued jobs share the oldest job's parameters. */
+  private int sameParams(int limit) {
+    Map<String, Object> first = queue.isEmpty() ? Map.of() : queue.peekFirst().params;
+    int n = 0;
+    for (Job<I, O> j : queue) {
+      if (n == limit || (j.params != first && !j.params.equals(first))) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
   @SuppressWarnings("WaitNotInLoop") // callers loop and re-check their condition
   private void awaitNanos(long nanos) {
     try {
@@ -449,7 +485,7 @@ final class Dispatcher<I, O> {
     }
     List<O> out;
     try {
-      out = invoke(inputs);
+      out = invoke(inputs, batch.get(0).params);
     } catch (RuntimeException e) {
       for (Job<I, O> j : batch) {
         j.future.completeExceptionally(e);

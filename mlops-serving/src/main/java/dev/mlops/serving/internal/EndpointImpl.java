@@ -11,6 +11,7 @@ import dev.mlops.serving.VersionInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -202,8 +203,8 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
         Dispatcher<I, O> d = slot.dispatcher();
         out =
             d.batching()
-                ? await(d.submit(inputs, arrival), arrival)
-                : d.callDirect(inputs, arrival);
+                ? await(d.submit(inputs, options.params(), arrival), arrival)
+                : d.callDirect(inputs, options.params(), arrival);
       } catch (RuntimeException | Error e) {
         slot.metrics().failed(e);
         throw e;
@@ -216,7 +217,7 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
       if (sampled) {
         logAll(slot.version(), requestId, inputs, out, latency, timestamp);
       }
-      shadow(inputs, requestId, sampled, timestamp);
+      shadow(inputs, options.params(), requestId, sampled, timestamp);
       return new Prediction<>(out, slot.version(), requestId);
     } finally {
       inFlight.decrementAndGet();
@@ -295,7 +296,7 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
     CompletableFuture<O> f;
     inFlight.incrementAndGet();
     try {
-      f = slot.dispatcher().submit(List.of(input), arrival).get(0);
+      f = slot.dispatcher().submit(List.of(input), Map.of(), arrival).get(0);
     } catch (RuntimeException e) {
       slot.release();
       inFlight.decrementAndGet();
@@ -319,7 +320,7 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
           if (sampled) {
             logAll(slot.version(), requestId, List.of(input), List.of(o), latency, timestamp);
           }
-          shadow(List.of(input), requestId, sampled, timestamp);
+          shadow(List.of(input), Map.of(), requestId, sampled, timestamp);
           result.complete(o);
         });
     return result;
@@ -350,7 +351,12 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
     }
   }
 
-  private void shadow(List<I> inputs, String requestId, boolean sampled, long timestamp) {
+  private void shadow(
+      List<I> inputs,
+      Map<String, Object> params,
+      String requestId,
+      boolean sampled,
+      long timestamp) {
     Routing<I, O> r = routing.get();
     if (r == null || r.shadows().isEmpty() || !sampled) {
       return;
@@ -362,7 +368,7 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
       long arrival = System.nanoTime();
       List<CompletableFuture<O>> futures;
       try {
-        futures = s.dispatcher().submit(inputs, arrival);
+        futures = s.dispatcher().submit(inputs, params, arrival);
       } catch (RuntimeException e) {
         s.release();
         s.metrics().shadowFailures.inc();

@@ -1,6 +1,7 @@
 package dev.mlops.serving.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -414,6 +415,7 @@ final class Router implements RequestHandler {
     String media = mediaType(req, false);
     List<JsonNode> rows;
     String field;
+    JsonNode params = null;
     if (media.equals("text/csv")) {
       rows = csvRows(body(req));
       field = "csv";
@@ -440,7 +442,7 @@ final class Router implements RequestHandler {
                 + " inputs; found "
                 + keys);
       }
-      JsonNode params = root.get("params");
+      params = root.get("params");
       if (params != null && !params.isObject() && !params.isNull()) {
         throw new HttpError(400, "invalid params: expected a JSON object");
       }
@@ -451,7 +453,12 @@ final class Router implements RequestHandler {
           415, "unsupported media type '" + media + "'; use application/json or text/csv");
     }
     Prediction<?> p =
-        call(ep, rows, field, options(req, Optional.empty(), Optional.empty()), target);
+        call(
+            ep,
+            rows,
+            field,
+            options(req, Optional.empty(), Optional.empty()).withParams(params(params)),
+            target);
     Map<String, Object> out = Map.of("predictions", p.outputs());
     return new ServingResponse(
         200,
@@ -601,6 +608,14 @@ final class Router implements RequestHandler {
       rows.add(o);
     }
     return nonEmpty(rows, field);
+  }
+
+  /** A JSON object of parameters as plain Java values (null or absent: none). */
+  private Map<String, Object> params(JsonNode node) {
+    if (node == null || node.isNull() || node.isEmpty()) {
+      return Map.of();
+    }
+    return mapper.convertValue(node, new TypeReference<Map<String, Object>>() {});
   }
 
   private PredictOptions options(
@@ -866,7 +881,8 @@ final class Router implements RequestHandler {
     }
     List<JsonNode> rows = tensorRows((ArrayNode) inputs, ep.inputType());
     Set<String> wanted = requestedOutputs(root.get("outputs"));
-    Prediction<?> p = call(ep, rows, "inputs", options(req, id, version), target);
+    Prediction<?> p =
+        call(ep, rows, "inputs", options(req, id, version).withParams(params(params)), target);
     ObjectNode out = mapper.createObjectNode();
     out.put("model_name", ep.name());
     if (!p.modelVersion().isEmpty()) {
