@@ -1,12 +1,10 @@
 package dev.mlops.monitoring.stats;
 
 import org.apache.commons.math3.distribution.NormalDistribution;
-import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 
 /** Shared Commons Math distributions (their density/CDF methods are thread-safe). */
 final class Distributions {
   private Distributions() {}
 
   static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
-  static final KolmogorovSmirnovTest KS = new KolmogorovSmirnovTest();
 }

@@ -47,7 +47,8 @@ public final class NumericStats {
 
   /**
    * scipy's {@code ks_2samp} (two-sided, method auto): exact p-value when max(n1, n2) <= 10000 (the
-   * statistic is then h / lcm), else {@code kstwo.sf(D, round(n1 n2 / (n1 + n2)))}.
+   * statistic is then h / lcm), else {@code kstwo.sf(D, round(n1 n2 / (n1 + n2)))} ({@link
+   * Kolmogorov#sf}).
    */
   public static StatResult ks(double[] a, double[] b) {
     double d = ksStatistic(a, b);
@@ -70,8 +71,7 @@ public final class NumericStats {
     double n = Math.min(n1, n2);
     double en = m * n / (m + n);
     int rounded = (int) Math.rint(en);
-    double p = 1 - Distributions.KS.cdf(d, rounded);
-    return new StatResult(d, Math.max(0, Math.min(1, p)));
+    return new StatResult(d, Kolmogorov.sf(rounded, d));
   }
 
   /** Exact two-sided p-value for equal sizes n and D = h / n. */
@@ -201,13 +201,17 @@ public final class NumericStats {
    * scipy's {@code anderson_ksamp} for k = 2 (midrank): statistic T and the p-value interpolated
    * from the critical values, capped to [0.001, 0.25].
    *
-   * @throws IllegalArgumentException when the pooled sample has a single distinct value
+   * @throws IllegalArgumentException when the pooled sample has a single distinct value or fewer
+   *     than 4 values
    */
   public static StatResult anderson(double[] a, double[] b) {
     double[] z = Sorted.merge(a, b);
     int nDistinct = Sorted.distinct(z);
     if (nDistinct < 2) {
       throw new IllegalArgumentException("anderson needs more than one distinct value");
+    }
+    if (z.length < 4) { // the variance's denominator (N-1)(N-2)(N-3): scipy gives NaN
+      throw new IllegalArgumentException("anderson needs at least 4 values in total");
     }
     int bigN = z.length;
     double[] zs = new double[nDistinct];
@@ -275,10 +279,17 @@ public final class NumericStats {
 
   // ---------------------------------------------------------------- Cramér-von Mises
 
-  /** scipy's {@code cramervonmises_2samp}: exact when max(n, m) <= 20, asymptotic otherwise. */
+  /**
+   * scipy's {@code cramervonmises_2samp}: exact when max(n, m) <= 20, asymptotic otherwise.
+   *
+   * @throws IllegalArgumentException when a sample has fewer than 2 values (as scipy)
+   */
   public static StatResult cramerVonMises(double[] x, double[] y) {
     int nx = x.length;
     int ny = y.length;
+    if (nx < 2 || ny < 2) {
+      throw new IllegalArgumentException("cramer_von_mises needs at least 2 values per sample");
+    }
     double[] rx = new double[nx];
     double[] ry = new double[ny];
     averageRanks(x, y, rx, ry);
@@ -426,16 +437,17 @@ public final class NumericStats {
    * Student's two-sample t-test with pooled variance (scipy {@code ttest_ind}). Two constant equal
    * samples give t = 0, p = 1.
    *
-   * @throws IllegalArgumentException with fewer than 3 values in total
+   * @throws IllegalArgumentException when a sample has fewer than 2 values (scipy: NaN, the sample
+   *     variance with ddof 1 of one value is undefined)
    */
   public static StatResult tTest(double[] a, double[] b) {
     int n1 = a.length;
     int n2 = b.length;
-    if (n1 + n2 < 3) {
-      throw new IllegalArgumentException("t_test needs at least 3 values in total");
+    if (n1 < 2 || n2 < 2) {
+      throw new IllegalArgumentException("t_test needs at least 2 values per sample");
     }
-    double v1 = n1 > 1 ? Sorted.variance(a, 1) : 0;
-    double v2 = n2 > 1 ? Sorted.variance(b, 1) : 0;
+    double v1 = Sorted.variance(a, 1);
+    double v2 = Sorted.variance(b, 1);
     double df = n1 + n2 - 2.0;
     double svar = ((n1 - 1) * v1 + (n2 - 1) * v2) / df;
     double denom = Math.sqrt(svar * (1.0 / n1 + 1.0 / n2));
@@ -492,9 +504,12 @@ public final class NumericStats {
       double mu = n1 * (double) n2 / 2.0;
       double s = Math.sqrt(n1 * (double) n2 / 12.0 * ((n + 1) - tieTerm / (n * (n - 1))));
       double z = (u2 - mu - 0.5) / s;
-      p = s == 0 ? Double.NaN : 1 - Distributions.NORMAL.cumulativeProbability(z);
-      if (z > 0) {
+      if (s == 0) {
+        p = 1.0; // every value tied: U = mu, z = -0.5 / 0 = -inf, sf = 1 (as scipy)
+      } else if (z > 0) {
         p = Distributions.NORMAL.cumulativeProbability(-z);
+      } else {
+        p = 1 - Distributions.NORMAL.cumulativeProbability(z);
       }
     }
     return new StatResult(u1, Math.max(0, Math.min(1, p)));
@@ -575,14 +590,31 @@ public final class NumericStats {
     System.arraycopy(x, 0, all, 0, nx);
     System.arraycopy(y, 0, all, nx, ny);
     float[] k = new float[n * n];
+    // the reported statistic is summed in double; the permutations compare in float (the same
+    // rounding on both sides of observed <= permuted)
+    double exx = 0;
+    double eyy = 0;
+    double exy = 0;
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
         double v = all[i] - all[j];
-        float kv = (float) Math.exp(-gamma * v * v);
+        double kd = Math.exp(-gamma * v * v);
+        float kv = (float) kd;
         k[i * n + j] = kv;
         k[j * n + i] = kv;
+        if (j < nx) {
+          exx += kd;
+        } else if (i >= nx) {
+          eyy += kd;
+        } else {
+          exy += kd;
+        }
       }
     }
+    double statistic =
+        2 * exx / ((double) nx * (nx - 1))
+            + 2 * eyy / ((double) ny * (ny - 1))
+            - 2.0 * exy / ((double) nx * ny);
     boolean[] isX = new boolean[n];
     for (int i = 0; i < nx; i++) {
       isX[i] = true;
@@ -609,7 +641,7 @@ public final class NumericStats {
         atLeast++;
       }
     }
-    return new StatResult(observed, atLeast / (double) perms);
+    return new StatResult(statistic, atLeast / (double) perms);
   }
 
   private static double mmd(float[] k, boolean[] isX, int nx, int ny) {
