@@ -349,7 +349,7 @@ final class Detector {
           hashing
               .hash(w.abs(dep))
               .orElseThrow(() -> new dev.mlops.StoreException("dep " + dep + " does not exist"));
-      deps.add(LockFile.hashed(dep, v));
+      deps.add(LockFile.hashed(dep, v, w.abs(dep)));
     }
     List<String> missing = new ArrayList<>();
     Map<String, Map<String, Object>> params = paramValues(w, s, missing);
@@ -358,7 +358,7 @@ final class Detector {
     for (Output o : s.outputs()) {
       DataVersion v = outVersions.get(o.path());
       if (v != null) {
-        outs.add(LockFile.hashed(o.path(), v));
+        outs.add(LockFile.hashed(o.path(), v, w.abs(o.path())));
       }
     }
     Object cmd = s.isJava() ? s.identity() : (s.cmdIsList() ? s.cmd() : s.cmd().get(0));

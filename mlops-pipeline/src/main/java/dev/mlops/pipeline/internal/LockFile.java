@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -128,8 +130,11 @@ final class LockFile {
     }
   }
 
-  /** One hashed dep or out as DVC writes it. */
-  static Map<String, Object> hashed(String path, DataVersion v) {
+  /**
+   * One hashed dep or out as DVC writes it; {@code abs} is where it is now, for DVC's {@code
+   * isexec: true} on an executable file.
+   */
+  static Map<String, Object> hashed(String path, DataVersion v, Path abs) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", path);
     m.put("hash", "md5");
@@ -138,7 +143,22 @@ final class LockFile {
     if (v.nfiles() != null) {
       m.put("nfiles", v.nfiles());
     }
+    if (!v.isDirectory() && isExecutable(abs)) {
+      m.put("isexec", true);
+    }
     return m;
+  }
+
+  /** Any execute bit, as dvc-data's {@code is_exec(mode)}; false where POSIX modes are unknown. */
+  private static boolean isExecutable(Path abs) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(abs);
+      return perms.contains(PosixFilePermission.OWNER_EXECUTE)
+          || perms.contains(PosixFilePermission.GROUP_EXECUTE)
+          || perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+    } catch (UnsupportedOperationException | IOException e) {
+      return false;
+    }
   }
 
   /**

@@ -40,6 +40,25 @@ class ChangeDetectionTest {
   }
 
   @Test
+  void anExecutableDepOrOutIsMarkedIsexecInTheLockAsDvcDoes() throws IOException {
+    Path script = ws.resolve("run.sh");
+    Files.writeString(script, "#!/bin/sh\ncp in.txt out.sh\nchmod +x out.sh\n");
+    script.toFile().setExecutable(true);
+    Pipeline p =
+        Pipeline.builder("exec")
+            .stage("s", st -> st.cmd("./run.sh").deps("run.sh", "in.txt").outs("out.sh"))
+            .build();
+    assertThat(pipelines.repro(p).succeeded()).isTrue();
+    String lock = Files.readString(ws.resolve("dvc.lock"));
+    assertThat(lock)
+        .contains("    - path: run.sh\n      hash: md5\n")
+        .containsPattern("path: run.sh\n(.*\n){3}      isexec: true\n")
+        .containsPattern("path: out.sh\n(.*\n){3}      isexec: true\n")
+        .doesNotContainPattern("path: in.txt\n(.*\n){3}      isexec");
+    assertThat(pipelines.status(p).stale()).isEmpty();
+  }
+
+  @Test
   void eachReasonIsReported() throws IOException {
     Pipeline p = pipeline("cp in.txt out.txt");
     assertThat(pipelines.status(p).stale())

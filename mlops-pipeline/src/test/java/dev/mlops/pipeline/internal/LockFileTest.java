@@ -61,13 +61,19 @@ class LockFileTest {
             List.of("echo a", "echo b"),
             List.of(
                 LockFile.hashed(
-                    "src/z.py", new DataVersion("x", "00000000000000000000000000000002", 5, null)),
+                    "src/z.py",
+                    new DataVersion("x", "00000000000000000000000000000002", 5, null),
+                    dir.resolve("absent")),
                 LockFile.hashed(
-                    "data", new DataVersion("x", "00000000000000000000000000000001.dir", 7, 3))),
+                    "data",
+                    new DataVersion("x", "00000000000000000000000000000001.dir", 7, 3),
+                    dir.resolve("absent"))),
             params,
             List.of(
                 LockFile.hashed(
-                    "out.bin", new DataVersion("x", "00000000000000000000000000000003", 9, null))));
+                    "out.bin",
+                    new DataVersion("x", "00000000000000000000000000000003", 9, null),
+                    dir.resolve("absent"))));
     Map<String, Map<String, Object>> all = new LinkedHashMap<>();
     all.put("b-stage", e);
     String text = LockFile.render(all);
