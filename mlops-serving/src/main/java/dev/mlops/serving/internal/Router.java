@@ -2,6 +2,7 @@ package dev.mlops.serving.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.mlops.InvalidInputException;
 import dev.mlops.MlopsException;
@@ -90,6 +92,8 @@ final class Router implements RequestHandler {
   private final ServingModule module;
   private final ObjectMapper mapper;
   private final CsvMapper csv = new CsvMapper();
+  private final Map<Class<?>, List<String>> propertyCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Endpoint<?, ?>> endpoints;
   private final byte[] token;
   private final long maxBody;
@@ -271,9 +275,12 @@ final class Router implements RequestHandler {
   }
 
   private static void requireMethod(String method, String allowed) {
-    if (!method.equals(allowed)) {
+    // HEAD is GET without the body (RFC 9110 9.3.2; Flask, hence MLflow, answers it too)
+    boolean get = allowed.equals("GET");
+    if (!method.equals(allowed) && !(get && method.equals("HEAD"))) {
+      String allow = get ? "GET, HEAD" : allowed;
       throw new HttpError(
-          405, "method " + method + " not allowed here; use " + allowed, Map.of("Allow", allowed));
+          405, "method " + method + " not allowed here; use " + allowed, Map.of("Allow", allow));
     }
   }
 
@@ -397,7 +404,9 @@ final class Router implements RequestHandler {
       throw new HttpError(400, "empty request body; expected a JSON object");
     }
     try {
-      JsonNode n = mapper.readTree(body);
+      // a second document or stray text after the object is malformed, as Python's json.loads says
+      JsonNode n =
+          mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
       if (n == null || n.isMissingNode()) {
         throw new HttpError(400, "empty request body; expected a JSON object");
       }
@@ -474,12 +483,16 @@ final class Router implements RequestHandler {
 
   private List<JsonNode> csvRows(byte[] body) {
     List<JsonNode> rows = new ArrayList<>();
+    // as pandas.read_csv: blank lines are skipped and an empty cell is a missing value (null)
     try (MappingIterator<Map<String, String>> it =
-        csv.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(body)) {
+        csv.readerFor(Map.class)
+            .with(CsvSchema.emptySchema().withHeader())
+            .with(CsvParser.Feature.SKIP_EMPTY_LINES)
+            .readValues(body)) {
       while (it.hasNextValue()) {
         Map<String, String> row = it.nextValue();
         ObjectNode o = mapper.createObjectNode();
-        row.forEach(o::put);
+        row.forEach((k, v) -> o.set(k, v == null || v.isEmpty() ? o.nullNode() : o.textNode(v)));
         rows.add(o);
       }
     } catch (IOException | RuntimeException e) {
@@ -499,7 +512,45 @@ final class Router implements RequestHandler {
             throw new HttpError(
                 400, "invalid dataframe_split: expected {\"columns\": [...], \"data\": [[...]]}");
           }
+          // as MLflow's dataframe_from_parsed_json and pandas.DataFrame(index, columns, data)
+          List<String> extra = new ArrayList<>();
+          v.fieldNames()
+              .forEachRemaining(
+                  k -> {
+                    if (!k.equals("columns") && !k.equals("data") && !k.equals("index")) {
+                      extra.add(k);
+                    }
+                  });
+          if (!extra.isEmpty()) {
+            throw new HttpError(
+                400,
+                "invalid dataframe_split: unknown fields "
+                    + extra
+                    + "; expected 'data' and optionally 'columns' and 'index'");
+          }
           JsonNode cols = v.get("columns");
+          if (cols != null && !cols.isNull()) {
+            if (!cols.isArray()) {
+              throw new HttpError(400, "invalid dataframe_split.columns: expected a list of names");
+            }
+            Set<String> seen = new LinkedHashSet<>();
+            for (JsonNode c : cols) {
+              if (!seen.add(c.asText())) {
+                throw new HttpError(
+                    400, "invalid dataframe_split.columns: column '" + c.asText() + "' twice");
+              }
+            }
+          }
+          JsonNode index = v.get("index");
+          if (index != null
+              && !index.isNull()
+              && (!index.isArray() || index.size() != v.get("data").size())) {
+            throw new HttpError(
+                400,
+                "invalid dataframe_split.index: expected a list of "
+                    + v.get("data").size()
+                    + " labels, one per row of data");
+          }
           List<JsonNode> rows = new ArrayList<>();
           int i = 0;
           for (JsonNode r : v.get("data")) {
@@ -653,17 +704,17 @@ final class Router implements RequestHandler {
   }
 
   private <I> I convert(JsonNode row, Class<I> type, String field) {
-    JsonNode node = row;
-    if (row.isArray() && type.isRecord()) {
+    JsonNode node = adapt(row, type);
+    if (node.isArray() && type.isRecord()) {
       // a positional row for a record: map values onto the components in order
       var comps = type.getRecordComponents();
-      if (comps.length != row.size()) {
+      if (comps.length != node.size()) {
         throw new HttpError(
             400,
             "invalid "
                 + field
                 + ": "
-                + row.size()
+                + node.size()
                 + " values for the "
                 + comps.length
                 + " fields of "
@@ -671,7 +722,7 @@ final class Router implements RequestHandler {
       }
       ObjectNode o = mapper.createObjectNode();
       for (int c = 0; c < comps.length; c++) {
-        o.set(comps[c].getName(), row.get(c));
+        o.set(comps[c].getName(), node.get(c));
       }
       node = o;
     }
@@ -704,6 +755,76 @@ final class Router implements RequestHandler {
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new HttpError(400, "invalid " + field + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Fits a row to the input type where the shape differs but the meaning is plain, as MLflow does
+   * for a one-column model: a bare value for a type with one field becomes that field, a one-column
+   * row (CSV, dataframe_split, dataframe_records) for a scalar type becomes its value, and a row
+   * object for an array type becomes its values in column order.
+   */
+  private JsonNode adapt(JsonNode row, Class<?> type) {
+    if (isDirect(type)) {
+      JavaType t = mapper.constructType(type);
+      boolean tensor = t.isArrayType() || t.isCollectionLikeType();
+      if (!tensor && row.isContainerNode() && row.size() == 1) {
+        return row.isObject() ? row.elements().next() : row.get(0);
+      }
+      if (tensor && row.isObject()) {
+        ArrayNode a = mapper.createArrayNode();
+        row.elements().forEachRemaining(a::add);
+        return a;
+      }
+      return row;
+    }
+    if (row.isValueNode() && !row.isNull()) {
+      List<String> props = properties(type);
+      if (props.size() == 1) {
+        ObjectNode o = mapper.createObjectNode();
+        o.set(props.get(0), row);
+        return o;
+      }
+    }
+    return row;
+  }
+
+  /** The JSON property names of a bean or record input type (empty for maps and Object). */
+  private List<String> properties(Class<?> type) {
+    return propertyCache.computeIfAbsent(
+        type,
+        t -> {
+          if (t == Object.class || Map.class.isAssignableFrom(t) || isDirect(t)) {
+            return List.of();
+          }
+          List<String> out = new ArrayList<>();
+          for (BeanPropertyDefinition p :
+              mapper
+                  .getDeserializationConfig()
+                  .introspect(mapper.constructType(t))
+                  .findProperties()) {
+            out.add(p.getName());
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  /**
+   * The property names when the type refuses unknown ones (Jackson's default), so that an input
+   * tensor naming no field can be refused by name; empty when any name is accepted.
+   */
+  private Optional<List<String>> strictProperties(Class<?> type) {
+    List<String> props = properties(type);
+    if (props.isEmpty()
+        || !mapper.isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        || mapper
+            .getDeserializationConfig()
+            .getDefaultPropertyIgnorals(
+                type,
+                mapper.getDeserializationConfig().introspectClassAnnotations(type).getClassInfo())
+            .getIgnoreUnknown()) {
+      return Optional.empty();
+    }
+    return Optional.of(props);
   }
 
   // ---------------------------------------------------------------- Open Inference Protocol
@@ -773,7 +894,10 @@ final class Router implements RequestHandler {
   private Map<String, Object> metadata(Endpoint<?, ?> ep) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", ep.name());
-    m.put("versions", ep.versions().stream().map(VersionInfo::version).toList());
+    // an endpoint without a version lists none (the spec makes "versions" optional)
+    m.put(
+        "versions",
+        ep.versions().stream().map(VersionInfo::version).filter(v -> !v.isEmpty()).toList());
     m.put("platform", "mlops-java_jvm");
     m.put("inputs", inputMeta(ep.inputType()));
     m.put("outputs", List.of());
@@ -882,7 +1006,7 @@ final class Router implements RequestHandler {
     List<JsonNode> rows = tensorRows((ArrayNode) inputs, ep.inputType());
     Set<String> wanted = requestedOutputs(root.get("outputs"));
     Prediction<?> p =
-        call(ep, rows, "inputs", options(req, id, version).withParams(params(params)), target);
+        call(ep, rows, "row", options(req, id, version).withParams(params(params)), target);
     ObjectNode out = mapper.createObjectNode();
     out.put("model_name", ep.name());
     if (!p.modelVersion().isEmpty()) {
@@ -953,7 +1077,13 @@ final class Router implements RequestHandler {
               400, "invalid " + f + ".shape[" + d + "]: expected a non-negative integer");
         }
         shape[d] = dim.asInt();
-        count *= shape[d];
+        // a product past the body size cannot match the data; checked so it never wraps around
+        count = count > maxBody ? count : count * shape[d];
+      }
+      if (count > maxBody) {
+        throw new HttpError(
+            400,
+            "invalid " + f + ".shape: " + shapeNode + " holds more elements than the body can");
       }
       JsonNode data = t.get("data");
       if (data == null || !data.isArray()) {
@@ -999,7 +1129,26 @@ final class Router implements RequestHandler {
           rowValues.add(reshape(flat, r * per, inner, 0));
         }
       }
-      names.add(t.get("name").asText());
+      String name = t.get("name").asText();
+      if (names.contains(name)) {
+        throw new HttpError(400, "invalid " + f + ".name: input '" + name + "' given twice");
+      }
+      if (!direct) {
+        Optional<List<String>> known = strictProperties(type);
+        if (known.isPresent() && !known.get().contains(name)) {
+          throw new HttpError(
+              400,
+              "invalid "
+                  + f
+                  + ".name: '"
+                  + name
+                  + "' is not an input of "
+                  + type.getSimpleName()
+                  + "; inputs are "
+                  + known.get());
+        }
+      }
+      names.add(name);
       columns.add(rowValues);
     }
     if (batch <= 0) {
@@ -1144,16 +1293,22 @@ final class Router implements RequestHandler {
       shape = List.of(values.size());
       flat = values;
     }
+    // a missing value (null) stays null and does not decide the datatype: [1.5, null] is FP64
     String dt = "BYTES";
     boolean bools = true;
     boolean ints = true;
     boolean nums = true;
+    boolean any = false;
     for (JsonNode v : flat) {
+      if (v.isNull()) {
+        continue;
+      }
+      any = true;
       bools &= v.isBoolean();
       ints &= v.isIntegralNumber();
       nums &= v.isNumber();
     }
-    if (!flat.isEmpty()) {
+    if (any) {
       dt = bools ? "BOOL" : ints ? "INT64" : nums ? "FP64" : "BYTES";
     }
     ObjectNode t = mapper.createObjectNode();
@@ -1164,7 +1319,7 @@ final class Router implements RequestHandler {
     ArrayNode data = t.putArray("data");
     for (JsonNode v : flat) {
       data.add(
-          dt.equals("BYTES") && !v.isTextual()
+          dt.equals("BYTES") && !v.isTextual() && !v.isNull()
               ? mapper.getNodeFactory().textNode(v.toString())
               : v);
     }
