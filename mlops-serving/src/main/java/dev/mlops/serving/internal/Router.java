@@ -102,7 +102,7 @@ final class Router implements RequestHandler {
     this.module = module;
     this.mapper = module.mapper();
     this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
-    this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     this.maxBody = maxBody;
   }
 
@@ -288,9 +288,13 @@ final class Router implements RequestHandler {
     if (token == null) {
       return;
     }
-    byte[] given =
-        header(req, "Authorization", "Authorization").orElse("").getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given, token)) {
+    // the scheme is case-insensitive and may be followed by several spaces (RFC 9110 11.1,
+    // RFC 6750 2.1); the token itself is compared exactly, in constant time
+    String auth = header(req, "Authorization", "Authorization").orElse("").trim();
+    int sp = auth.indexOf(' ');
+    boolean bearer = sp > 0 && auth.substring(0, sp).equalsIgnoreCase("Bearer");
+    byte[] given = (bearer ? auth.substring(sp).trim() : "").getBytes(StandardCharsets.UTF_8);
+    if (!bearer || !MessageDigest.isEqual(given, token)) {
       throw new HttpError(
           401,
           "missing or wrong bearer token: send Authorization: Bearer <token>",
@@ -470,15 +474,7 @@ final class Router implements RequestHandler {
             target);
     Map<String, Object> out = Map.of("predictions", p.outputs());
     return new ServingResponse(
-        200,
-        Map.of(
-            "Content-Type",
-            JSON,
-            "X-Model-Version",
-            p.modelVersion(),
-            "X-Request-Id",
-            p.requestId()),
-        write(out));
+        200, responseHeaders(p, Map.of("X-Request-Id", p.requestId())), write(out));
   }
 
   private List<JsonNode> csvRows(byte[] body) {
@@ -1014,8 +1010,17 @@ final class Router implements RequestHandler {
     }
     out.put("id", id.orElse(p.requestId()));
     out.set("outputs", outputTensors(p.outputs(), wanted));
-    return new ServingResponse(
-        200, Map.of("Content-Type", JSON, "X-Model-Version", p.modelVersion()), write(out));
+    return new ServingResponse(200, responseHeaders(p, Map.of()), write(out));
+  }
+
+  /** JSON content type, the model version when the endpoint has one, and the extra headers. */
+  private static Map<String, String> responseHeaders(Prediction<?> p, Map<String, String> extra) {
+    Map<String, String> h = new LinkedHashMap<>(extra);
+    h.put("Content-Type", JSON);
+    if (!p.modelVersion().isEmpty()) {
+      h.put("X-Model-Version", p.modelVersion());
+    }
+    return h;
   }
 
   private static Set<String> requestedOutputs(JsonNode outputs) {

@@ -331,6 +331,52 @@ class ProtocolEdgeCaseTest {
         .isEqualTo("[\"3\"]");
   }
 
+  // ------------------------------------------------------------------ auth and headers
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Bearer s3cret|200",
+        "bearer s3cret|200",
+        "BEARER   s3cret|200",
+        "Bearer S3CRET|401",
+        "Bearer s3cret2|401",
+        "Basic s3cret|401",
+        "s3cret|401",
+        "Bearer|401"
+      })
+  void theBearerSchemeIgnoresCaseButTheTokenDoesNot(String authorization, int status)
+      throws Exception {
+    Endpoint<Double, Double> e =
+        m.serving().endpoint("auth", Double.class, b -> b.stream().map(x -> x).toList()).build();
+    try (ModelServer secured = m.serving().server().port(0).bearerToken("s3cret").add(e).start()) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(secured.uri().resolve("/v2/models/auth"))
+                  .header("Authorization", authorization)
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(authorization + " -> " + r.body()).isEqualTo(status);
+    }
+  }
+
+  @Test
+  void anEndpointWithoutVersionSendsNoEmptyVersionHeader() throws Exception {
+    HttpResponse<String> r =
+        post("/endpoints/dbl/invocations", "application/json", "{\"instances\": [1]}");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("X-Model-Version")).isEmpty();
+    assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+    HttpResponse<String> v =
+        post(
+            "/endpoints/churn/invocations",
+            "application/json",
+            "{\"instances\": [{\"age\": 1, \"income\": 2}]}");
+    assertThat(v.headers().firstValue("X-Model-Version")).hasValue("3");
+  }
+
   // ------------------------------------------------------------------ methods
 
   @ParameterizedTest
