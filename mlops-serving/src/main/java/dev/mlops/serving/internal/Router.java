@@ -1,5 +1,6 @@
 package dev.mlops.serving.internal;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -549,7 +550,10 @@ final class Router implements RequestHandler {
           }
           List<JsonNode> rows = new ArrayList<>();
           int i = 0;
-          for (JsonNode r : v.get("data")) {
+          boolean oneColumn = cols == null || cols.isNull() || cols.size() == 1;
+          for (JsonNode d : v.get("data")) {
+            // pandas reads data=[1, 2] as one column: a bare value is a one-value row
+            JsonNode r = oneColumn && d.isValueNode() ? mapper.createArrayNode().add(d) : d;
             if (!r.isArray()) {
               throw new HttpError(
                   400, "invalid dataframe_split.data[" + i + "]: expected a row array");
@@ -718,7 +722,12 @@ final class Router implements RequestHandler {
       }
       ObjectNode o = mapper.createObjectNode();
       for (int c = 0; c < comps.length; c++) {
-        o.set(comps[c].getName(), node.get(c));
+        // the JSON name Jackson binds the component by: @JsonProperty's when it renames it
+        // (@JsonProperty does not target record components: javac puts it on the accessor)
+        JsonProperty renamed = comps[c].getAccessor().getAnnotation(JsonProperty.class);
+        String name =
+            renamed != null && !renamed.value().isEmpty() ? renamed.value() : comps[c].getName();
+        o.set(name, node.get(c));
       }
       node = o;
     }

@@ -2,6 +2,7 @@ package dev.mlops.serving.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlops.Mlops;
@@ -37,6 +38,8 @@ class ProtocolEdgeCaseTest {
   record Score(double value, boolean churn) {}
 
   record One(double x) {}
+
+  record Renamed(@JsonProperty("Age") double age, @JsonProperty("Income") double income) {}
 
   @TempDir Path home;
   Mlops m;
@@ -273,6 +276,57 @@ class ProtocolEdgeCaseTest {
             "{\"dataframe_records\": [{\"x\": 1, \"y\": 2}]}"),
         400,
         "dataframe_records[0]");
+  }
+
+  @Test
+  void scalarRowsOfAOneColumnSplitAndPositionalRowsOfARenamedRecord() throws Exception {
+    // pandas.DataFrame(columns=["x"], data=[1, 2.5]) is one column of two rows
+    assertThat(
+            ok(
+                post(
+                    "/endpoints/one/invocations",
+                    "application/json",
+                    "{\"dataframe_split\": {\"columns\": [\"x\"], \"data\": [1, 2.5]}}")))
+        .hasToString("{\"predictions\":[2.0,5.0]}");
+    assertThat(
+            ok(
+                post(
+                    "/endpoints/dbl/invocations",
+                    "application/json",
+                    "{\"dataframe_split\": {\"data\": [1, 2.5]}}")))
+        .hasToString("{\"predictions\":[2.0,5.0]}");
+    // two columns still need row arrays
+    assertError(
+        post(
+            "/endpoints/churn/invocations",
+            "application/json",
+            "{\"dataframe_split\": {\"columns\": [\"age\", \"income\"], \"data\": [1]}}"),
+        400,
+        "dataframe_split.data[0]");
+    Endpoint<Renamed, Double> renamed =
+        m.serving()
+            .endpoint(
+                "renamed",
+                Renamed.class,
+                b -> b.stream().map(r -> r.age() * 10 + r.income()).toList())
+            .build();
+    try (ModelServer s = m.serving().server().port(0).add(renamed).start()) {
+      for (String body :
+          new String[] {
+            "{\"instances\": [[1, 2]]}",
+            "{\"dataframe_split\": {\"data\": [[1, 2]]}}",
+            "{\"dataframe_records\": [{\"Age\": 1, \"Income\": 2}]}"
+          }) {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(s.uri().resolve("/invocations"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ok(r)).as(body).hasToString("{\"predictions\":[12.0]}");
+      }
+    }
   }
 
   // ------------------------------------------------------------------ Open Inference Protocol
