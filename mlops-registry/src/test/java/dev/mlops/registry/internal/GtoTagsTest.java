@@ -235,9 +235,9 @@ class GtoTagsTest {
   }
 
   /**
-   * Tags a GTO user may write that we cannot map: a stage name with '/' (GTO's name rule allows
-   * it, ours does not) is skipped with a note while the rest imports; {@code name@deprecated!} is
-   * no GTO tag at all (gto/constants.py tag_re has no '!' after deprecated) and is ignored.
+   * Tags a GTO user may write that we cannot map: a stage name with '/' (GTO's name rule allows it,
+   * ours does not) is skipped with a note while the rest imports; {@code name@deprecated!} is no
+   * GTO tag at all (gto/constants.py tag_re has no '!' after deprecated) and is ignored.
    */
   @Test
   void importSkipsForeignStageNamesAndNonGtoTags() throws Exception {
