@@ -36,9 +36,61 @@ public final class ModelQuery {
         || glob.length() > 256
         || !glob.matches("[A-Za-z0-9._*?-]+")) {
       throw new InvalidInputException(
-          "name pattern", glob, "a glob of [A-Za-z0-9._-] with * and ? wildcards");
+          "name pattern",
+          glob,
+          "a glob of [A-Za-z0-9._-] with * and ? wildcards (nameLike takes SQL LIKE patterns)");
     }
     return new ModelQuery(glob, Map.of(), null);
+  }
+
+  /**
+   * Versions of models whose name matches an SQL {@code LIKE} pattern, as MLflow's {@code name LIKE
+   * 'churn%'}: {@code %} any run of characters, {@code _} one character, case-sensitive; a
+   * backslash makes the next character literal ({@code churn\_v%} needs an underscore).
+   */
+  public static ModelQuery nameLike(String pattern) {
+    return new ModelQuery(likeToGlob(pattern, false), Map.of(), null);
+  }
+
+  /** Like {@link #nameLike} but ignoring case, as MLflow's {@code ILIKE}. */
+  public static ModelQuery nameILike(String pattern) {
+    return new ModelQuery(likeToGlob(pattern, true), Map.of(), null);
+  }
+
+  private static String likeToGlob(String pattern, boolean ignoreCase) {
+    if (pattern == null
+        || pattern.isEmpty()
+        || pattern.length() > 256
+        || !pattern.matches("(?:[A-Za-z0-9.%_-]|\\\\[A-Za-z0-9.%_\\\\-])+")) {
+      throw new InvalidInputException(
+          "name pattern",
+          pattern,
+          "an SQL LIKE pattern of [A-Za-z0-9._-] with % and _ wildcards and \\ before a literal"
+              + " % or _");
+    }
+    StringBuilder glob = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char ch = pattern.charAt(i);
+      if (ch == '\\') {
+        char lit = pattern.charAt(++i);
+        // a model name never holds '%' or a backslash: a bracket class keeps them literal in GLOB
+        glob.append(lit == '%' || lit == '\\' ? "[" + lit + "]" : literal(lit, ignoreCase));
+      } else if (ch == '%') {
+        glob.append('*');
+      } else if (ch == '_') {
+        glob.append('?');
+      } else {
+        glob.append(literal(ch, ignoreCase));
+      }
+    }
+    return glob.toString();
+  }
+
+  private static String literal(char ch, boolean ignoreCase) {
+    if (ignoreCase && Character.isLetter(ch)) {
+      return "[" + Character.toLowerCase(ch) + Character.toUpperCase(ch) + "]";
+    }
+    return String.valueOf(ch);
   }
 
   /** Also require a version tag with this value. */
@@ -54,7 +106,7 @@ public final class ModelQuery {
     return new ModelQuery(nameGlob, tags, ModelRef.validateStage(stage));
   }
 
-  /** The name glob. */
+  /** The name pattern as an SQLite {@code GLOB} (a LIKE pattern is translated to one). */
   public String nameGlob() {
     return nameGlob;
   }

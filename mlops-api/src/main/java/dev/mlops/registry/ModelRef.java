@@ -1,8 +1,8 @@
 package dev.mlops.registry;
 
 import dev.mlops.InvalidInputException;
+import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
@@ -65,7 +65,9 @@ public record ModelRef(String name, Kind kind, String selector) {
 
   /** Validates the parts; prefer {@link #parse} or the factories. */
   public ModelRef {
-    Objects.requireNonNull(kind, "kind");
+    if (kind == null) {
+      throw new InvalidInputException("kind", null, "one of " + List.of(Kind.values()));
+    }
     validateName(name);
     if (selector == null) {
       throw new InvalidInputException("ref", null, GRAMMAR);

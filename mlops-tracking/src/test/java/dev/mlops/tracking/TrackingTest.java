@@ -95,6 +95,14 @@ class TrackingTest {
   }
 
   @Test
+  void theParentRunIdTagMakesARunNestedAsInMlflow() {
+    Run parent = tracking.run("cv", r -> r.metric("acc", 0.5));
+    Run kid = tracking.run("cv", r -> r.tag("mlflow.parentRunId", parent.id()));
+    assertThat(kid.parentId()).isEqualTo(parent.id());
+    assertThat(tracking.get(kid.id()).parentId()).isEqualTo(parent.id());
+  }
+
+  @Test
   void manualRunsAndNestedRuns() {
     String parentId;
     Run child;

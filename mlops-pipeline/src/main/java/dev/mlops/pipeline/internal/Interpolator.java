@@ -71,13 +71,13 @@ final class Interpolator {
   }
 
   private Object string(String s, String path, boolean cmd) {
-    String trimmed = s.strip();
-    if (trimmed.startsWith("${")
-        && trimmed.endsWith("}")
-        && trimmed.indexOf("${", 2) < 0
-        && trimmed.indexOf('}') == trimmed.length() - 1
+    // only a string that is exactly one ${...} keeps the value's type (DVC's is_exact_string)
+    if (s.startsWith("${")
+        && s.endsWith("}")
+        && s.indexOf("${", 2) < 0
+        && s.indexOf('}') == s.length() - 1
         && !cmd) {
-      return resolve(trimmed.substring(2, trimmed.length() - 1).strip(), path);
+      return resolve(s.substring(2, s.length() - 1).strip(), path);
     }
     StringBuilder sb = new StringBuilder();
     int i = 0;
@@ -99,12 +99,9 @@ final class Interpolator {
           }
           sb.append(expandDict((Map<?, ?>) v, path, s));
         } else if (v instanceof List) {
-          if (!cmd) {
-            throw doc.error(path, s, "a scalar in ${...} here (lists expand only in cmd)");
-          }
-          List<String> parts = new ArrayList<>();
-          ((List<?>) v).forEach(o -> parts.add(Yaml.str(o)));
-          sb.append(String.join(" ", parts));
+          // DVC: "Cannot interpolate data of type 'list'" (only a map expands, and only in cmd)
+          throw doc.error(
+              path, s, "a scalar in ${...} (a list cannot be interpolated into a string)");
         } else {
           sb.append(Yaml.str(v));
         }

@@ -1,7 +1,9 @@
 package dev.mlops.pipeline.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mlops.InvalidInputException;
 import dev.mlops.pipeline.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +40,38 @@ class DvcInterpolationTest {
         .containsExactly(
             "python t.py --lr 0.01 --layers 1 2 --on --opt.name adam --opt.beta 0.9"
                 + " --msg 'it'\"'\"'s a b' --blank '' --none None --names 'x y' z");
+  }
+
+  @Test
+  void aListCannotBeInterpolatedIntoAStringAsInDvc() throws IOException {
+    // DVC: "Cannot interpolate data of type 'list'", in cmd as anywhere else
+    assertThatThrownBy(() -> load("flags: [a, b]\n", "stages:\n  s:\n    cmd: echo ${flags}\n"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("list");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "flags: [a, b]\n",
+                    "stages:\n  s:\n    cmd: echo hi\n    deps:\n    - x${flags}\n"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("list");
+  }
+
+  @Test
+  void onlyAnExactDollarBraceStringKeepsTheValuesType() throws IOException {
+    // is_exact_string: "${items}" is the list itself; " ${items}" is a string, and a list in a
+    // string is refused
+    Pipeline exact =
+        load(
+            "items: [a, b]\n",
+            "stages:\n  s:\n    foreach: ${items}\n    do:\n      cmd: echo ${item}\n");
+    assertThat(exact.stages().keySet()).containsExactly("s@a", "s@b");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "items: [a, b]\n",
+                    "stages:\n  s:\n    foreach: ' ${items}'\n    do:\n      cmd: echo ${item}\n"))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test

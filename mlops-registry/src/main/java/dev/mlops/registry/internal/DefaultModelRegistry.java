@@ -41,7 +41,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -115,14 +114,20 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
 
   @Override
   public ModelVersion resolve(ModelRef ref) {
-    Objects.requireNonNull(ref, "ref");
+    requireRef(ref);
     return find(ref).orElseThrow(() -> notFound(ref));
   }
 
   @Override
   public Optional<ModelVersion> find(ModelRef ref) {
-    Objects.requireNonNull(ref, "ref");
+    requireRef(ref);
     return db.read(c -> findCached(c, ref));
+  }
+
+  private static void requireRef(ModelRef ref) {
+    if (ref == null) {
+      throw new InvalidInputException("ref", null, ModelRef.GRAMMAR);
+    }
   }
 
   long generation() {
@@ -334,8 +339,8 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
 
   @Override
   public Path download(ModelRef ref, Path targetDir) {
-    if (targetDir == null) {
-      throw new InvalidInputException("targetDir", null, "a folder to copy the model into");
+    if (targetDir == null || (Files.exists(targetDir) && !Files.isDirectory(targetDir))) {
+      throw new InvalidInputException("targetDir", targetDir, "a folder to copy the model into");
     }
     ModelVersion v = resolve(ref);
     FileInfo f = files(v);
@@ -1157,7 +1162,7 @@ public final class DefaultModelRegistry implements ModelRegistry, AutoCloseable 
 
   @Override
   public Watch watch(ModelRef ref, RefListener listener) {
-    Objects.requireNonNull(ref, "ref");
+    requireRef(ref);
     if (listener == null) {
       throw new InvalidInputException("listener", null, "a RefListener");
     }

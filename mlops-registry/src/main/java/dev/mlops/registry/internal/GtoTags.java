@@ -47,7 +47,7 @@ final class GtoTags {
           "(?<name>"
               + DIRNAME
               + NAME
-              + ")(?:@(?<version>v[0-9A-Za-z.+\\-]+|deprecated|created)(?<dereg>!)?"
+              + ")(?:@(?<version>v[0-9A-Za-z.+\\-]+)(?<dereg>!)?|@(?<special>deprecated|created)"
               + "|#(?<stage>"
               + NAME
               + ")(?<unassign>!)?)(?:#(?<n>[0-9]+))?");
@@ -367,8 +367,15 @@ final class GtoTags {
       // first, then stages GTO left empty are cleared
       List<String> empty = new ArrayList<>();
       for (String stage : state.stagesSeen) {
+        String canonical;
+        try {
+          canonical = ModelRef.validateStage(stage);
+        } catch (InvalidInputException e) {
+          // GTO stage names may hold '/' and be longer than ours: such a stage stays in Git only
+          changes.add("skipped GTO stage '" + stage + "' of " + name + ": not a valid stage here");
+          continue;
+        }
         Optional<String> gitHolder = state.holder(stage);
-        String canonical = ModelRef.validateStage(stage);
         if (gitHolder.isEmpty()) {
           empty.add(canonical);
           continue;
@@ -509,17 +516,15 @@ final class GtoTags {
       long time = f[3].isEmpty() ? 0 : Long.parseLong(f[3]);
       String version = m.group("version");
       Kind kind;
-      if (version != null) {
-        if (version.equals("deprecated")) {
-          kind = Kind.DEPRECATE;
-        } else if (version.equals("created")) {
+      if ("created".equals(m.group("special"))) {
+        continue;
+      } else if (m.group("special") != null) {
+        kind = Kind.DEPRECATE; // no '!' form: GTO does not parse name@deprecated!
+      } else if (version != null) {
+        if (!ModelRef.SEMVER_PATTERN.matcher(version).matches()) {
           continue;
-        } else {
-          if (!ModelRef.SEMVER_PATTERN.matcher(version).matches()) {
-            continue;
-          }
-          kind = m.group("dereg") != null ? Kind.DEREGISTER : Kind.REGISTER;
         }
+        kind = m.group("dereg") != null ? Kind.DEREGISTER : Kind.REGISTER;
       } else {
         kind = m.group("unassign") != null ? Kind.UNASSIGN : Kind.ASSIGN;
       }

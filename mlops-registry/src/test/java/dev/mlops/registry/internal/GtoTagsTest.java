@@ -234,6 +234,34 @@ class GtoTagsTest {
     }
   }
 
+  /**
+   * Tags a GTO user may write that we cannot map: a stage name with '/' (GTO's name rule allows it,
+   * ours does not) is skipped with a note while the rest imports; {@code name@deprecated!} is no
+   * GTO tag at all (gto/constants.py tag_re has no '!' after deprecated) and is ignored.
+   */
+  @Test
+  void importSkipsForeignStageNamesAndNonGtoTags() throws Exception {
+    try (Mlops a = Mlops.builder().home(tmp.resolve("a")).property("user", "alice").build()) {
+      ModelRegistry ra = a.registry();
+      register(ra, "churn", "v1.0.0");
+      register(ra, "churn", "v1.1.0");
+      ra.exportGitTags(repo);
+      String c1 = git("rev-parse", "churn@v1.0.0^{commit}").trim();
+      String c2 = git("rev-parse", "churn@v1.1.0^{commit}").trim();
+      git("tag", "-a", "churn#env/prod#7", "-m", "Assigning stage env/prod", c1);
+      git("tag", "-a", "churn#prod#8", "-m", "Assigning stage prod", c2);
+      git("tag", "-a", "churn@deprecated!#9", "-m", "not a GTO tag", c2);
+
+      GitSyncResult r = ra.importGitTags(repo);
+
+      assertThat(ra.resolve("churn#prod").version()).isEqualTo(2);
+      assertThat(ra.resolve("churn@1").stage()).isEqualTo("None");
+      assertThat(r.changes()).anyMatch(c -> c.contains("skipped GTO stage 'env/prod'"));
+      assertThat(r.changes()).noneMatch(c -> c.contains("deprecated"));
+      assertThat(r.tags()).doesNotContain("churn@deprecated!#9").contains("churn#env/prod#7");
+    }
+  }
+
   @Test
   void notARepositoryIsRejected() throws Exception {
     try (Mlops a = Mlops.open(tmp.resolve("a"))) {

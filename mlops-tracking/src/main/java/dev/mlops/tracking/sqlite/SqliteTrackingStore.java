@@ -488,6 +488,16 @@ public final class SqliteTrackingStore implements TrackingStore {
               ps.executeUpdate();
             }
           }
+          // as in MLflow, the tag is what makes a run nested: keep Run.parentId() in step with it
+          String newParent = tags.get("mlflow.parentRunId");
+          if (newParent != null) {
+            try (PreparedStatement ps =
+                c.prepareStatement("UPDATE runs SET parent_run_id = ? WHERE run_id = ?")) {
+              ps.setString(1, newParent);
+              ps.setString(2, runId);
+              ps.executeUpdate();
+            }
+          }
         });
   }
 
