@@ -89,7 +89,7 @@ final class Detector {
     if (s.frozen()) {
       return reasons;
     }
-    if (s.alwaysChanged()) {
+    if (s.alwaysChanged() || isCallback(s)) {
       reasons.add("always changed");
     }
     if (lv == null) {
@@ -111,7 +111,6 @@ final class Detector {
         reasons.add("dep " + deps.get(i) + " changed");
       }
     }
-    reasons.addAll(lv.removedDeps);
     if (!s.params().isEmpty()) {
       paramReasons(ps, lv.params, probe, reasons);
     }
@@ -133,6 +132,14 @@ final class Detector {
     return reasons;
   }
 
+  /**
+   * DVC's "callback" stage: a command with no deps, no params and no outs is always changed, so it
+   * runs on every repro ({@code Stage.is_callback} in dvc/stage/__init__.py).
+   */
+  static boolean isCallback(Stage s) {
+    return s.deps().isEmpty() && s.params().isEmpty() && s.outputs().isEmpty();
+  }
+
   private static void paramReasons(
       Planned ps, Map<?, ?> lockParams, Probe probe, List<String> reasons) {
     Stage s = ps.stage;
@@ -146,6 +153,13 @@ final class Detector {
               ? (Map<?, ?>) lockParams.get(pd.file())
               : Map.of();
       String prefix = pd.file().equals(ParamsDependency.DEFAULT_FILE) ? "" : pd.file() + ":";
+      if (pd.wholeFile() && now.isEmpty() && !lockParams.containsKey(pd.file())) {
+        // DVC: a params dep with no values in dvc.lock is "new", even for an empty file
+        if (!missing.contains("params file " + pd.file() + " missing")) {
+          reasons.add("params file " + pd.file() + " new");
+        }
+        continue;
+      }
       Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
       if (pd.wholeFile()) {
         then.keySet().forEach(k -> keys.add(String.valueOf(k)));
@@ -236,25 +250,18 @@ final class Detector {
 
   /**
    * A lock entry as the checks of one planned stage need it: whether the cmd differs, the recorded
-   * md5 of each dep and out (null when not recorded), the recorded deps the stage no longer has.
-   * Immutable.
+   * md5 of each dep and out (null when not recorded). A recorded dep the stage no longer declares
+   * does not make it stale, as in DVC (only the declared deps are checked). Immutable.
    */
   static final class LockView {
     private final boolean cmdChanged;
     private final String[] depMd5;
-    private final List<String> removedDeps;
     private final Map<?, ?> params;
     private final String[] outMd5;
 
-    private LockView(
-        boolean cmdChanged,
-        String[] depMd5,
-        List<String> removedDeps,
-        Map<?, ?> params,
-        String[] outMd5) {
+    private LockView(boolean cmdChanged, String[] depMd5, Map<?, ?> params, String[] outMd5) {
       this.cmdChanged = cmdChanged;
       this.depMd5 = depMd5;
-      this.removedDeps = removedDeps;
       this.params = params;
       this.outMd5 = outMd5;
     }
@@ -267,12 +274,6 @@ final class Detector {
         Map<?, ?> recorded = lockDeps.get(s.deps().get(i));
         depMd5[i] = recorded == null ? null : String.valueOf(recorded.get("md5"));
       }
-      List<String> removed = new ArrayList<>(0);
-      for (String recorded : lockDeps.keySet()) {
-        if (!s.deps().contains(recorded)) {
-          removed.add("dep " + recorded + " removed");
-        }
-      }
       Map<String, Map<?, ?>> lockOuts = byPath(lock.get("outs"));
       String[] outMd5 = new String[s.outputs().size()];
       for (int i = 0; i < outMd5.length; i++) {
@@ -282,7 +283,6 @@ final class Detector {
       return new LockView(
           !s.identity().equals(lockCmd(lock.get("cmd"))),
           depMd5,
-          List.copyOf(removed),
           lock.get("params") instanceof Map ? (Map<?, ?>) lock.get("params") : Map.of(),
           outMd5);
     }
@@ -353,7 +353,12 @@ final class Detector {
     }
     List<String> missing = new ArrayList<>();
     Map<String, Map<String, Object>> params = paramValues(w, s, missing);
-    params.values().removeIf(Map::isEmpty);
+    // an empty whole-file dep stays, as DVC writes it ({@code other.yaml: {}})
+    for (ParamsDependency pd : s.params()) {
+      if (!pd.wholeFile() && params.getOrDefault(pd.file(), Map.of()).isEmpty()) {
+        params.remove(pd.file());
+      }
+    }
     List<Map<String, Object>> outs = new ArrayList<>();
     for (Output o : s.outputs()) {
       DataVersion v = outVersions.get(o.path());

@@ -194,6 +194,35 @@ final class RunCache {
     return o;
   }
 
+  /**
+   * A string as Python's {@code json.dumps} writes it (ensure_ascii): quote, backslash and the
+   * usual control chars escaped with a backslash, every other char outside space..~ as a u-escape
+   * with four lowercase hex digits (UTF-16 units, so a char beyond the BMP is a surrogate pair).
+   */
+  static void pythonJsonString(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        case '\b' -> sb.append("\\b");
+        case '\f' -> sb.append("\\f");
+        default -> {
+          if (c >= ' ' && c <= '~') {
+            sb.append(c);
+          } else {
+            sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+
   /** Python json.dumps(sort_keys=True) rendering (keys already sorted). */
   private static void json(StringBuilder sb, Object o) {
     if (o instanceof Map) {
@@ -221,15 +250,15 @@ final class RunCache {
       }
       sb.append(']');
     } else if (o instanceof String) {
-      try {
-        sb.append(Yaml.Mappers.JSON.writeValueAsString(o));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      pythonJsonString(sb, (String) o);
     } else if (o == null) {
       sb.append("null");
     } else if (o instanceof Double || o instanceof Float) {
-      sb.append(Yaml.pythonFloat(((Number) o).doubleValue()));
+      double d = ((Number) o).doubleValue();
+      sb.append(
+          Double.isNaN(d)
+              ? "NaN"
+              : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : Yaml.pythonFloat(d));
     } else {
       sb.append(String.valueOf(o));
     }

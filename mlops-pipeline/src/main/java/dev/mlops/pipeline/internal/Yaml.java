@@ -39,10 +39,47 @@ final class Yaml {
    * databind: a cold {@code status} only reads.
    */
   static final class Mappers {
-    static final ObjectMapper YAML = new ObjectMapper(FACTORY);
+    /** Writes floats as ruamel (DVC) does: Python's repr, {@code .nan}, {@code .inf}. */
+    static final ObjectMapper YAML =
+        new ObjectMapper(FACTORY)
+            .registerModule(
+                new com.fasterxml.jackson.databind.module.SimpleModule("python-floats")
+                    .addSerializer(Double.class, new PythonFloatSerializer())
+                    .addSerializer(Double.TYPE, new PythonFloatSerializer())
+                    .addSerializer(Float.class, new PythonFloatSerializer()));
+
     static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private Mappers() {}
+  }
+
+  /**
+   * A float as ruamel.yaml represents it in dvc.lock: {@code repr(value).lower()} ({@code 1e-05},
+   * {@code 10000000000.0}, {@code 1e+16}), {@code .nan}, {@code .inf}, {@code -.inf}.
+   */
+  static final class PythonFloatSerializer
+      extends com.fasterxml.jackson.databind.ser.std.StdSerializer<Number> {
+    private static final long serialVersionUID = 1L;
+
+    PythonFloatSerializer() {
+      super(Number.class);
+    }
+
+    @Override
+    public void serialize(
+        Number value,
+        com.fasterxml.jackson.core.JsonGenerator gen,
+        com.fasterxml.jackson.databind.SerializerProvider provider)
+        throws IOException {
+      double d = value.doubleValue();
+      if (Double.isNaN(d)) {
+        gen.writeNumber(".nan");
+      } else if (Double.isInfinite(d)) {
+        gen.writeNumber(d > 0 ? ".inf" : "-.inf");
+      } else {
+        gen.writeNumber(pythonFloat(d));
+      }
+    }
   }
 
   /** A parsed document and the 1-based line of each key, by path ("stages/train/cmd"). */
@@ -163,6 +200,10 @@ final class Yaml {
         }
       case VALUE_NUMBER_FLOAT:
         {
+          Double special = specialFloat(p.getText());
+          if (special != null) {
+            return special;
+          }
           Number n = p.getNumberValue();
           return n instanceof BigDecimal ? n.doubleValue() : n;
         }
@@ -181,6 +222,22 @@ final class Yaml {
       default:
         return p.getText();
     }
+  }
+
+  private static final java.util.regex.Pattern INF =
+      java.util.regex.Pattern.compile("[-+]?\\.(?:inf|Inf|INF)");
+  private static final java.util.regex.Pattern NAN =
+      java.util.regex.Pattern.compile("\\.(?:nan|NaN|NAN)");
+
+  /** YAML's {@code .inf}, {@code -.inf}, {@code .nan} (which Jackson's number parsing rejects). */
+  private static Double specialFloat(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    if (INF.matcher(text).matches()) {
+      return text.charAt(0) == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+    return NAN.matcher(text).matches() ? Double.NaN : null;
   }
 
   /** Python-like text of a scalar, as DVC interpolates it. */
