@@ -8,7 +8,8 @@ public interface PipelineStatus {
   /**
    * Stale stages (in topological order) and, for each, why: {@code "cmd changed"}, {@code "dep X
    * changed"}, {@code "dep X missing"}, {@code "param Y changed"}, {@code "out Z missing"}, {@code
-   * "out Z changed"}, {@code "out Z not in cache"}, {@code "always changed"}, {@code "new stage
+   * "out Z changed"}, {@code "out Z not in cache"}, {@code "always changed"} (also a stage with no
+   * deps, params or outs, as DVC's callback stages), {@code "params file F new"}, {@code "new stage
    * (not in dvc.lock)"}. Empty when everything is up to date. Frozen stages are never stale.
    */
   Map<String, List<String>> stale();
