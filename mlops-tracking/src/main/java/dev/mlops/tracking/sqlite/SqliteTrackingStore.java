@@ -479,26 +479,26 @@ public final class SqliteTrackingStore implements TrackingStore {
         c -> {
           requireWritableRun(c, runId);
           upsertTags(c, runId, tags);
-          String newName = tags.get("mlflow.runName");
-          if (newName != null) {
-            try (PreparedStatement ps =
-                c.prepareStatement("UPDATE runs SET name = ? WHERE run_id = ?")) {
-              ps.setString(1, newName);
-              ps.setString(2, runId);
-              ps.executeUpdate();
-            }
-          }
-          // as in MLflow, the tag is what makes a run nested: keep Run.parentId() in step with it
-          String newParent = tags.get("mlflow.parentRunId");
-          if (newParent != null) {
-            try (PreparedStatement ps =
-                c.prepareStatement("UPDATE runs SET parent_run_id = ? WHERE run_id = ?")) {
-              ps.setString(1, newParent);
-              ps.setString(2, runId);
-              ps.executeUpdate();
-            }
-          }
+          // these system tags are the run's name and, as in MLflow, what makes a run nested:
+          // keep Run.name() and Run.parentId() in step with them
+          followTag(c, runId, tags, "mlflow.runName", "name");
+          followTag(c, runId, tags, "mlflow.parentRunId", "parent_run_id");
         });
+  }
+
+  private static void followTag(
+      Connection c, String runId, Map<String, String> tags, String tag, String column)
+      throws SQLException {
+    String value = tags.get(tag);
+    if (value == null) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE runs SET " + column + " = ? WHERE run_id = ?")) {
+      ps.setString(1, value);
+      ps.setString(2, runId);
+      ps.executeUpdate();
+    }
   }
 
   private static void upsertTags(Connection c, String runId, Map<String, String> tags)
