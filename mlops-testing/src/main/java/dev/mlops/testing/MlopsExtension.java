@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * constructor of a {@code PER_CLASS} test class), and a static non-final {@code Mlops} field, get
  * one instance for the whole class, closed after the class; it is kept when any test of the class
  * failed. A final field is never overwritten: one assigned from a {@code PER_CLASS} constructor
- * keeps the class-wide instance (with the default per-method lifecycle the constructor already
- * gets the test's own instance).
+ * keeps the class-wide instance (with the default per-method lifecycle the constructor already gets
+ * the test's own instance).
  *
  * <p>Thread-safe: safe under JUnit's parallel execution (every test has its own instance and
  * folder). A field of a test instance shared by concurrent tests ({@code PER_CLASS} lifecycle with

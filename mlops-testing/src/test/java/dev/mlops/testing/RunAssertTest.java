@@ -51,9 +51,24 @@ class RunAssertTest {
     assertThatThrownBy(() -> assertThatRun(run).hasStatus(RunStatus.FAILED))
         .hasMessageContaining("has status FINISHED, expected FAILED");
     assertThatThrownBy(() -> assertThatRun(run).hasMetric("f1"))
-        .hasMessageContaining("has no metric 'f1'");
+        .hasMessageContaining("has no metric 'f1'; its metrics are {accuracy=0.87, loss=NaN}");
     assertThatThrownBy(() -> assertThatRun(run).hasParam("lr", 0.1))
         .hasMessageContaining("param 'lr' is '0.01', expected '0.1'");
+  }
+
+  @Test
+  void boundsAreInclusive() {
+    assertThatCode(
+            () ->
+                assertThatRun(run)
+                    .hasMetric("accuracy")
+                    .atLeast(0.87)
+                    .atMost(0.87)
+                    .isBetween(0.87, 0.87)
+                    .isCloseTo(0.86, 0.01 + 1e-12)
+                    .and()
+                    .hasStatus(RunStatus.FINISHED))
+        .doesNotThrowAnyException();
   }
 
   @Test

@@ -5,24 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlops.InvalidInputException;
 import dev.mlops.monitoring.ColumnSummary;
 import dev.mlops.monitoring.DataSummary;
 import dev.mlops.monitoring.ExpectationResult;
 import dev.mlops.monitoring.Expectations;
 import dev.mlops.monitoring.QualityReport;
 import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.ValueCount;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import dev.mlops.InvalidInputException;
-import dev.mlops.monitoring.ValueCount;
-import java.util.HashSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class SummaryAndQualityTest {
   @TempDir Path dir;
@@ -100,9 +100,9 @@ class SummaryAndQualityTest {
   }
 
   /**
-   * x_i = ((i * 7919) mod 23) / 4 - 2, missing when i mod 11 == 0. Expected values from numpy
-   * 1.24 (mean, std(ddof=1), quantile) and collections.Counter sorted by (-count, value):
-   * {@code f = x[~isnan(x)]; f.mean(), f.std(ddof=1), np.quantile(f, [.25, .5, .75])}.
+   * x_i = ((i * 7919) mod 23) / 4 - 2, missing when i mod 11 == 0. Expected values from numpy 1.24
+   * (mean, std(ddof=1), quantile) and collections.Counter sorted by (-count, value): {@code f =
+   * x[~isnan(x)]; f.mean(), f.std(ddof=1), np.quantile(f, [.25, .5, .75])}.
    */
   @ParameterizedTest(name = "n={0}")
   @CsvSource({
@@ -144,8 +144,7 @@ class SummaryAndQualityTest {
     assertThat(c.distinctCount()).as(at).isEqualTo(distinct);
     assertThat(
             String.join(
-                " ",
-                c.mostCommon().stream().map(v -> v.value() + ":" + v.count()).toList()))
+                " ", c.mostCommon().stream().map(v -> v.value() + ":" + v.count()).toList()))
         .as(at)
         .isEqualTo(mostCommon);
   }
@@ -188,7 +187,9 @@ class SummaryAndQualityTest {
                         "u", Arrays.asList(emoji, fullwidth, emoji, fullwidth, "\u00e9", null))
                     .build())
             .column("u");
-    assertThat(c.mostCommon()).extracting(ValueCount::value).containsExactly(fullwidth, emoji, "\u00e9");
+    assertThat(c.mostCommon())
+        .extracting(ValueCount::value)
+        .containsExactly(fullwidth, emoji, "\u00e9");
     assertThat(c.mostCommon().get(0).share()).isEqualTo(2 / 6.0);
     assertThat(c.missingCount()).isEqualTo(1);
     assertThat(SummaryEngine.compareCodePoints("a", "ab")).isNegative();
