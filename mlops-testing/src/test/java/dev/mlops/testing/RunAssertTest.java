@@ -57,6 +57,19 @@ class RunAssertTest {
   }
 
   @Test
+  void softAssertionsCollectEveryFailure() {
+    var soft = new org.assertj.core.api.SoftAssertions();
+    soft.check(() -> assertThatRun(run).hasMetric("accuracy").atLeast(0.9));
+    soft.check(() -> assertThatRun(run).hasStatus(RunStatus.FAILED));
+    soft.check(() -> assertThatRun(run).hasMetric("accuracy").atMost(0.9));
+    org.assertj.core.api.Assertions.assertThat(soft.errorsCollected())
+        .extracting(Throwable::getMessage)
+        .hasSize(2)
+        .anySatisfy(m -> org.assertj.core.api.Assertions.assertThat(m).contains("is 0.87"))
+        .anySatisfy(m -> org.assertj.core.api.Assertions.assertThat(m).contains("FAILED"));
+  }
+
+  @Test
   void boundsAreInclusive() {
     assertThatCode(
             () ->
