@@ -77,6 +77,12 @@ public final class Expectations {
       if (allowed == null || allowed.isEmpty()) {
         throw new InvalidInputException("allowedValues", allowed, "a non-empty set");
       }
+      if (allowed.stream().anyMatch(java.util.Objects::isNull)) {
+        throw new InvalidInputException(
+            "allowedValues",
+            String.valueOf(allowed),
+            "no null value (missing values are always allowed; use notNull to forbid them)");
+      }
       return add("allowed_values", column, Double.NaN, Double.NaN, allowed, "");
     }
 

@@ -413,6 +413,9 @@ public final class Table {
     if (!(Character.isDigit(first) || first == '-' || first == '+' || first == '.')) {
       return null;
     }
+    if (t.indexOf('x') >= 0 || t.indexOf('X') >= 0) {
+      return null; // Java reads hex floats ("0x1p3"), which pandas keeps as text
+    }
     try {
       return Double.parseDouble(t);
     } catch (NumberFormatException e) {

@@ -50,19 +50,40 @@ public final class EndpointAssert<I, O> {
       this.took = took;
     }
 
-    /** The answer came within {@code limit}. */
+    /**
+     * The answer came within {@code limit}: the wall time of this one call, measured around {@code
+     * predict} on the calling thread (so it includes queueing and micro-batching waits).
+     *
+     * @throws dev.mlops.InvalidInputException when {@code limit} is null or negative
+     */
     public Answer<O> within(Duration limit) {
+      if (limit == null || limit.isNegative()) {
+        throw new dev.mlops.InvalidInputException("limit", limit, "a duration of zero or more");
+      }
       if (took.compareTo(limit) > 0) {
         throw new AssertionFailedError(
             "endpoint '"
                 + endpoint
                 + "' answered in "
-                + took.toMillis()
+                + millis(took)
                 + " ms, expected within "
-                + limit.toMillis()
+                + millis(limit)
                 + " ms");
       }
       return this;
+    }
+
+    /** Milliseconds with up to 3 decimals, so that sub-millisecond bounds read sensibly. */
+    private static String millis(Duration d) {
+      return java.math.BigDecimal.valueOf(d.toNanos(), 6)
+          .setScale(3, java.math.RoundingMode.HALF_UP)
+          .stripTrailingZeros()
+          .toPlainString();
+    }
+
+    /** How long the call took. */
+    public Duration took() {
+      return took;
     }
 
     /** The answer equals {@code expected}. */

@@ -13,8 +13,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -28,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@code @ExtendWith(MlopsExtension.class)}. Each test method gets its own workspace folder (a new
  * temporary directory) holding a home ({@code <workspace>/.mlops}), and an {@link Mlops} on it,
  * injected into {@code Mlops} parameters (of the test method, its {@code @BeforeEach} and {@code
- * AfterEach} methods) and into non-static {@code Mlops} fields of the test instance (and of its
- * enclosing instances for {@code @Nested} classes).
+ * AfterEach} methods) and into non-static, non-final {@code Mlops} fields of the test instance (and
+ * of its enclosing instances for {@code @Nested} classes, and of its superclasses). A {@code
+ * TestFactory} method's instance serves its dynamic tests.
  *
  * <p>After the test the instance is closed; its folder is deleted if the test passed and kept if it
  * failed, with the path logged (SLF4J, WARN), published as the report entry {@code mlops.home}, and
@@ -37,16 +41,21 @@ import org.slf4j.LoggerFactory;
  * as a suppressed exception, so that the failure printed by the build names the folder.
  *
  * <p>A {@code Mlops} parameter of a {@code @BeforeAll} / {@code @AfterAll} method (or of the
- * constructor of a {@code PER_CLASS} test class) gets one instance for the whole class, closed
- * after the class; it is kept when any test of the class failed.
+ * constructor of a {@code PER_CLASS} test class), and a static non-final {@code Mlops} field, get
+ * one instance for the whole class, closed after the class; it is kept when any test of the class
+ * failed. A final field is never overwritten: one assigned from a {@code PER_CLASS} constructor
+ * keeps the class-wide instance (with the default per-method lifecycle the constructor already gets
+ * the test's own instance).
  *
  * <p>Thread-safe: safe under JUnit's parallel execution (every test has its own instance and
  * folder). A field of a test instance shared by concurrent tests ({@code PER_CLASS} lifecycle with
  * concurrent methods) holds whichever test's instance was injected last: use parameters there.
  */
 public final class MlopsExtension
-    implements BeforeEachCallback,
+    implements BeforeAllCallback,
+        BeforeEachCallback,
         AfterEachCallback,
+        InvocationInterceptor,
         AfterAllCallback,
         ParameterResolver,
         TestExecutionExceptionHandler,
@@ -70,6 +79,24 @@ public final class MlopsExtension
     return mlops.config().workspace();
   }
 
+  /** Injects static {@code Mlops} fields with the class-wide instance (as for {@code @TempDir}). */
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Class<?> testClass = context.getRequiredTestClass();
+    Mlops mlops = null;
+    for (Class<?> c = testClass; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field f : c.getDeclaredFields()) {
+        if (injectable(f, true)) {
+          if (mlops == null) {
+            mlops = home(context).mlops;
+          }
+          f.setAccessible(true);
+          f.set(null, mlops);
+        }
+      }
+    }
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
     Mlops mlops = home(context).mlops;
@@ -78,13 +105,69 @@ public final class MlopsExtension
           c != null && c != Object.class;
           c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
-          if (f.getType() == Mlops.class && !Modifier.isStatic(f.getModifiers())) {
+          if (injectable(f, false)) {
             f.setAccessible(true);
             f.set(instance, mlops);
           }
         }
       }
     }
+  }
+
+  /**
+   * A non-final {@code Mlops} field: a final one was set by the constructor (with the class-wide
+   * instance for a {@code PER_CLASS} test class) and stays as the test author wrote it.
+   */
+  private static boolean injectable(Field f, boolean wantStatic) {
+    int mod = f.getModifiers();
+    return f.getType() == Mlops.class
+        && Modifier.isStatic(mod) == wantStatic
+        && !Modifier.isFinal(mod);
+  }
+
+  /**
+   * A failing dynamic test of a {@code @TestFactory} keeps the home of its factory method (dynamic
+   * tests get no {@code afterEach} of their own) and names it in its failure.
+   */
+  @Override
+  public void interceptDynamicTest(
+      Invocation<Void> invocation,
+      DynamicTestInvocationContext invocationContext,
+      ExtensionContext context)
+      throws Throwable {
+    try {
+      invocation.proceed();
+    } catch (Throwable t) {
+      Optional<Home> home = nearestHome(context);
+      if (home.isPresent()) {
+        home.get().keep = true;
+        t.addSuppressed(new KeptHome(home.get().dir));
+      }
+      throw t;
+    }
+  }
+
+  /** The home of this context or of its nearest ancestor that has one. */
+  private static Optional<Home> nearestHome(ExtensionContext context) {
+    for (Optional<ExtensionContext> c = Optional.of(context);
+        c.isPresent();
+        c = c.get().getParent()) {
+      Home home = c.get().getStore(NS).get(key(c.get()), Home.class);
+      if (home != null) {
+        return Optional.of(home);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A constructor of a test class with the default per-method lifecycle gets the test's own
+   * instance (JUnit's default scope would hand it the class's, shared by every test).
+   */
+  @Override
+  public ExtensionContextScope getTestInstantiationExtensionContextScope(
+      ExtensionContext rootContext) {
+    return ExtensionContextScope.TEST_METHOD;
   }
 
   @Override

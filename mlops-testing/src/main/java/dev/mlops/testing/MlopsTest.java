@@ -10,11 +10,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Gives each test an isolated temporary home and an {@link dev.mlops.Mlops} on it, injected as a
- * parameter or into a non-static field of type {@code Mlops}. The instance is closed after the test
- * and its folder deleted, unless the test failed: then the folder is kept and its path logged,
- * published as a report entry ({@code mlops.home}) and attached to the failure (as a suppressed
- * exception), so the build's output says where it is. Safe under JUnit's parallel execution. See
- * {@link MlopsExtension} for lifecycle methods and {@code @Nested} classes.
+ * parameter, a constructor parameter or a field of type {@code Mlops} (a static field gets one
+ * instance for the whole class). The instance is closed after the test and its folder deleted,
+ * unless the test failed: then the folder is kept and its path logged, published as a report entry
+ * ({@code mlops.home}) and attached to the failure (as a suppressed exception), so the build's
+ * output says where it is. Safe under JUnit's parallel execution. See {@link MlopsExtension} for
+ * lifecycle methods and {@code @Nested} classes.
  *
  * <pre>{@code
  * @MlopsTest

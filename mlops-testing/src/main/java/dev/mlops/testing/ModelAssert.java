@@ -65,6 +65,7 @@ public final class ModelAssert {
 
   /** Predictions next to labels, with bounds on their agreement. */
   public static final class Evaluation {
+    private static final int EXAMPLES = 5;
     private final List<Object> labels;
     private final List<Object> predictions;
 
@@ -103,20 +104,62 @@ public final class ModelAssert {
       return sum / labels.size();
     }
 
-    /** Accuracy is at least {@code min}. */
+    /** Accuracy is at least {@code min}; the failure lists the first wrong rows. */
     public Evaluation hasAccuracyAtLeast(double min) {
       double a = accuracy();
       if (!(a >= min)) {
+        List<String> wrong = new ArrayList<>();
+        int right = 0;
+        for (int i = 0; i < labels.size(); i++) {
+          if (same(labels.get(i), predictions.get(i))) {
+            right++;
+          } else if (wrong.size() < EXAMPLES) {
+            wrong.add(row(i));
+          }
+        }
         throw new AssertionFailedError(
             String.format(
-                Locale.ROOT,
-                "accuracy is %.4f (%d of %d rows right), expected at least %.4f",
-                a,
-                Math.round(a * labels.size()),
-                labels.size(),
-                min));
+                    Locale.ROOT,
+                    "accuracy is %.4f (%d of %d rows right), expected at least %.4f",
+                    a,
+                    right,
+                    labels.size(),
+                    min)
+                + (wrong.isEmpty() ? "" : "; wrong rows: " + String.join(", ", wrong)));
       }
       return this;
+    }
+
+    /** Up to {@link #EXAMPLES} rows with the largest absolute errors, largest first. */
+    private String largestErrors() {
+      List<Integer> rows = new ArrayList<>();
+      for (int i = 0; i < labels.size(); i++) {
+        rows.add(i);
+      }
+      rows.sort(
+          (x, y) ->
+              Double.compare(
+                  Math.abs(number(predictions.get(y), y) - number(labels.get(y), y)),
+                  Math.abs(number(predictions.get(x), x) - number(labels.get(x), x))));
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < Math.min(EXAMPLES, rows.size()); i++) {
+        out.add(row(rows.get(i)));
+      }
+      return out.isEmpty() ? "" : "; largest errors: " + String.join(", ", out);
+    }
+
+    private String row(int i) {
+      return "row "
+          + i
+          + " (predicted "
+          + show(predictions.get(i))
+          + ", label "
+          + show(labels.get(i))
+          + ")";
+    }
+
+    private static String show(Object o) {
+      return o instanceof Double ? Table.formatNumber((Double) o) : String.valueOf(o);
     }
 
     /** RMSE is at most {@code max}. */
@@ -125,11 +168,12 @@ public final class ModelAssert {
       if (!(e <= max)) {
         throw new AssertionFailedError(
             String.format(
-                Locale.ROOT,
-                "RMSE is %.6g over %d rows, expected at most %.6g",
-                e,
-                labels.size(),
-                max));
+                    Locale.ROOT,
+                    "RMSE is %.6g over %d rows, expected at most %.6g",
+                    e,
+                    labels.size(),
+                    max)
+                + largestErrors());
       }
       return this;
     }
@@ -140,11 +184,12 @@ public final class ModelAssert {
       if (!(e <= max)) {
         throw new AssertionFailedError(
             String.format(
-                Locale.ROOT,
-                "MAE is %.6g over %d rows, expected at most %.6g",
-                e,
-                labels.size(),
-                max));
+                    Locale.ROOT,
+                    "MAE is %.6g over %d rows, expected at most %.6g",
+                    e,
+                    labels.size(),
+                    max)
+                + largestErrors());
       }
       return this;
     }

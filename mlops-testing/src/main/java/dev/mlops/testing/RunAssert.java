@@ -76,7 +76,12 @@ public final class RunAssert {
     Double v = run.metrics().get(key);
     if (v == null) {
       throw new AssertionFailedError(
-          "run " + describe() + " has no metric '" + key + "'; its metrics are " + run.metrics());
+          "run "
+              + describe()
+              + " has no metric '"
+              + key
+              + "'; its metrics are "
+              + new java.util.TreeMap<>(run.metrics()));
     }
     return new MetricAssert(this, key, v);
   }

@@ -14,14 +14,20 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -162,6 +168,105 @@ class MlopsExtensionTest {
     }
   }
 
+  @EnabledIf(FIXTURE)
+  @MlopsTest
+  static class ConstructorInjected {
+    private final Mlops fromConstructor;
+
+    ConstructorInjected(Mlops m) {
+      fromConstructor = m;
+      instances.add(m); // what a helper built in the constructor would hold
+    }
+
+    @Test
+    void a(Mlops m) {
+      assertThat(fromConstructor).isSameAs(m);
+      seen.add(m.config().workspace());
+    }
+
+    @Test
+    void b(Mlops m) {
+      assertThat(fromConstructor).isSameAs(m);
+      seen.add(m.config().workspace());
+    }
+  }
+
+  @EnabledIf(FIXTURE)
+  @MlopsTest
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  static class PerClassConstructor {
+    private final Mlops classWide;
+    Mlops perTest;
+
+    PerClassConstructor(Mlops m) {
+      classWide = m;
+      seen.add(m.config().workspace());
+    }
+
+    @Test
+    void a(Mlops m) {
+      assertThat(perTest).isSameAs(m).isNotSameAs(classWide);
+      assertThat(classWide.home()).isDirectory();
+      instances.add(classWide);
+    }
+
+    @Test
+    void b(Mlops m) {
+      assertThat(perTest).isSameAs(m).isNotSameAs(classWide);
+      instances.add(classWide);
+    }
+  }
+
+  @EnabledIf(FIXTURE)
+  @MlopsTest
+  static class StaticField {
+    static Mlops shared;
+    Mlops own;
+
+    @Test
+    void a() {
+      assertThat(shared).isNotNull().isNotSameAs(own);
+      assertThat(shared.home()).isDirectory();
+      seen.add(shared.config().workspace());
+      instances.add(shared);
+    }
+
+    @Test
+    void b() {
+      instances.add(shared);
+    }
+  }
+
+  @MlopsTest
+  abstract static class AbstractBase {
+    protected Mlops m;
+  }
+
+  @EnabledIf(FIXTURE)
+  static class Inheriting extends AbstractBase {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void parameterized(int x, Mlops param) {
+      assertThat(m).isSameAs(param);
+      seen.add(m.config().workspace());
+    }
+  }
+
+  @EnabledIf(FIXTURE)
+  @MlopsTest
+  static class Factory {
+    @TestFactory
+    Stream<DynamicTest> dynamic(Mlops m) {
+      return Stream.of(
+          DynamicTest.dynamicTest("passes", () -> seen.add(m.config().workspace())),
+          DynamicTest.dynamicTest(
+              "fails",
+              () -> {
+                throw new AssertionError("dynamic failure");
+              }));
+    }
+  }
+
   static ExecutorService leftOver;
 
   @EnabledIf(FIXTURE)
@@ -256,6 +361,54 @@ class MlopsExtensionTest {
     assertThat(seen).hasSize(8).doesNotHaveDuplicates();
     assertThat(instances).doesNotHaveDuplicates();
     assertThat(seen).allSatisfy(p -> assertThat(p).doesNotExist());
+  }
+
+  @Test
+  void aConstructorParameterIsTheTestsOwnInstanceNotOneSharedByTheClass() {
+    run(ConstructorInjected.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+    assertThat(instances).hasSize(2).doesNotHaveDuplicates();
+    assertThat(seen).hasSize(2).doesNotHaveDuplicates();
+    assertThat(seen).allSatisfy(p -> assertThat(p).doesNotExist());
+  }
+
+  @Test
+  void aPerClassConstructorKeepsItsClassWideInstanceInAFinalField() {
+    run(PerClassConstructor.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+    assertThat(instances).hasSize(2);
+    assertThat(instances.get(0)).isSameAs(instances.get(1));
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0)).doesNotExist();
+  }
+
+  @Test
+  void aStaticFieldGetsOneInstanceForTheClassDeletedAfterIt() {
+    run(StaticField.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+    assertThat(instances).hasSize(2);
+    assertThat(instances.get(0)).isSameAs(instances.get(1));
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0)).doesNotExist();
+  }
+
+  @Test
+  void fieldsOfAnAbstractBaseAreInjectedForEachParameterizedInvocation() {
+    run(Inheriting.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+    assertThat(seen).hasSize(2).doesNotHaveDuplicates();
+    assertThat(seen).allSatisfy(p -> assertThat(p).doesNotExist());
+  }
+
+  @Test
+  void aFailingDynamicTestKeepsItsFactorysHomeAndNamesIt() {
+    var results = run(Factory.class);
+    results.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
+    assertThat(seen).hasSize(1);
+    Path kept = seen.get(0);
+    assertThat(kept.resolve(".mlops")).isDirectory();
+    Throwable failure = firstFailure(results);
+    assertThat(failure).hasMessage("dynamic failure");
+    assertThat(failure.getSuppressed())
+        .extracting(Throwable::getMessage)
+        .containsExactly("the test's mlops home is kept at " + kept);
+    MlopsExtension.deleteRecursively(kept);
   }
 
   @Test

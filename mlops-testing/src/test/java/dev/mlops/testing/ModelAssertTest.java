@@ -32,7 +32,9 @@ class ModelAssertTest {
     assertThatCode(() -> evaluation.hasAccuracyAtLeast(0.9)).doesNotThrowAnyException();
     assertThatThrownBy(() -> evaluation.hasAccuracyAtLeast(0.95))
         .isInstanceOf(AssertionError.class)
-        .hasMessage("accuracy is 0.9000 (9 of 10 rows right), expected at least 0.9500");
+        .hasMessage(
+            "accuracy is 0.9000 (9 of 10 rows right), expected at least 0.9500;"
+                + " wrong rows: row 5 (predicted 0, label 1)");
   }
 
   @Test
@@ -47,7 +49,13 @@ class ModelAssertTest {
     assertThat(evaluation.mae()).isCloseTo(0.45, org.assertj.core.data.Offset.offset(1e-12));
     assertThatCode(() -> evaluation.hasMaeAtMost(0.46).hasRmseAtMost(0.6))
         .doesNotThrowAnyException();
-    assertThatThrownBy(() -> evaluation.hasRmseAtMost(0.1)).hasMessageContaining("RMSE is 0.5");
+    assertThatThrownBy(() -> evaluation.hasRmseAtMost(0.1))
+        .hasMessageContaining("RMSE is 0.5")
+        .hasMessageContaining(
+            "largest errors: row 4 (predicted 0.9, label 0), row 3 (predicted 0.8, label 0)");
+    assertThatThrownBy(() -> evaluation.hasMaeAtMost(0.1))
+        .hasMessageContaining("MAE is 0.45")
+        .hasMessageContaining("largest errors: row 4 (predicted 0.9, label 0)");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.mlops.testing.MlopsAssertions.assertNoDrift;
 import static dev.mlops.testing.MlopsAssertions.assertReproducible;
 import static dev.mlops.testing.MlopsAssertions.assertThatEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.Mlops;
@@ -78,6 +79,15 @@ class ModuleAssertionsTest {
           .hasMessageContaining("answered 2, expected 3");
       assertThatThrownBy(() -> assertThatEndpoint(doubler).answers(1).within(Duration.ZERO))
           .hasMessageContaining("expected within 0 ms");
+      assertThatThrownBy(
+              () -> assertThatEndpoint(doubler).answers(1).within(Duration.ofNanos(1_500)))
+          .hasMessageContaining("expected within 0.002 ms");
+      var answer = assertThatEndpoint(doubler).answers(4);
+      assertThat(answer.took()).isPositive();
+      assertThatCode(() -> answer.within(answer.took())).doesNotThrowAnyException();
+      assertThatThrownBy(() -> answer.within(Duration.ofMillis(-1)))
+          .isInstanceOf(dev.mlops.InvalidInputException.class)
+          .hasMessageContaining("limit");
     }
   }
 

@@ -51,9 +51,37 @@ class RunAssertTest {
     assertThatThrownBy(() -> assertThatRun(run).hasStatus(RunStatus.FAILED))
         .hasMessageContaining("has status FINISHED, expected FAILED");
     assertThatThrownBy(() -> assertThatRun(run).hasMetric("f1"))
-        .hasMessageContaining("has no metric 'f1'");
+        .hasMessageContaining("has no metric 'f1'; its metrics are {accuracy=0.87, loss=NaN}");
     assertThatThrownBy(() -> assertThatRun(run).hasParam("lr", 0.1))
         .hasMessageContaining("param 'lr' is '0.01', expected '0.1'");
+  }
+
+  @Test
+  void softAssertionsCollectEveryFailure() {
+    var soft = new org.assertj.core.api.SoftAssertions();
+    soft.check(() -> assertThatRun(run).hasMetric("accuracy").atLeast(0.9));
+    soft.check(() -> assertThatRun(run).hasStatus(RunStatus.FAILED));
+    soft.check(() -> assertThatRun(run).hasMetric("accuracy").atMost(0.9));
+    org.assertj.core.api.Assertions.assertThat(soft.errorsCollected())
+        .extracting(Throwable::getMessage)
+        .hasSize(2)
+        .anySatisfy(m -> org.assertj.core.api.Assertions.assertThat(m).contains("is 0.87"))
+        .anySatisfy(m -> org.assertj.core.api.Assertions.assertThat(m).contains("FAILED"));
+  }
+
+  @Test
+  void boundsAreInclusive() {
+    assertThatCode(
+            () ->
+                assertThatRun(run)
+                    .hasMetric("accuracy")
+                    .atLeast(0.87)
+                    .atMost(0.87)
+                    .isBetween(0.87, 0.87)
+                    .isCloseTo(0.86, 0.01 + 1e-12)
+                    .and()
+                    .hasStatus(RunStatus.FINISHED))
+        .doesNotThrowAnyException();
   }
 
   @Test

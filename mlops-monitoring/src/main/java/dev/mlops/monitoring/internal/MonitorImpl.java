@@ -165,7 +165,9 @@ final class MonitorImpl implements Monitor {
     if (clock.millis() >= windowStartMs + d) {
       closedNow.add(closeWindow(new ArrayList<>(pending), windowStartMs, windowStartMs + d));
       pending.clear();
-      windowStartMs = Long.MIN_VALUE;
+      // stay on the grid of the first record: where the next record lands must not depend on
+      // whether a poll happened before it arrived
+      windowStartMs += d;
     }
   }
 

@@ -77,6 +77,16 @@ class CsvAndBadInputTest {
   }
 
   @Test
+  void hexFloatsStayTextAsPandasReadsThem() throws IOException {
+    // Double.parseDouble accepts "0x1p3" (= 8.0); pandas keeps it as a string
+    Table t = Table.readCsv(csv("a,b\n0x1p3,1\n2,0X10P0\n"));
+    assertThat(t.type("a")).isEqualTo(dev.mlops.monitoring.ColumnType.CATEGORICAL);
+    assertThat(t.strings("a")).containsExactly("0x1p3", "2");
+    assertThat(t.type("b")).isEqualTo(dev.mlops.monitoring.ColumnType.CATEGORICAL);
+    assertThat(Table.parseNumber("0x1p3")).isNull();
+  }
+
+  @Test
   void headerOnlyGivesAnEmptyTableAndMappingOverridesTypes() throws IOException {
     Table empty = Table.readCsv(csv("a,b\n"));
     assertThat(empty.rowCount()).isZero();

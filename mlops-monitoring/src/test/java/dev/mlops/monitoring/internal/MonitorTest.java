@@ -321,6 +321,35 @@ class MonitorTest {
     assertThat(closed).hasSize(1);
     assertThat(closed.get(0).rows()).isEqualTo(6);
     assertThat(closed.get(0).start()).isEqualTo(T0.plusSeconds(60));
+    // the clock closed [60 s, 120 s); a record at 130 s opens [120 s, 180 s) on the same grid,
+    // as it would had no poll happened in between
+    Map<String, Object> late = row(r, false);
+    late.put("timestamp", T0.plusSeconds(130));
+    assertThat(mon.observe(Table.fromRows(List.of(late)))).isEmpty();
+    now[0] = T0.plusSeconds(185);
+    closed = mon.poll();
+    assertThat(closed).hasSize(1);
+    assertThat(closed.get(0).start()).isEqualTo(T0.plusSeconds(120));
+    assertThat(closed.get(0).end()).isEqualTo(T0.plusSeconds(180));
+    assertThat(closed.get(0).rows()).isEqualTo(1);
+    mon.close();
+  }
+
+  @Test
+  void anEmptyLogClosesNoWindowAndStoresNothing() {
+    log.ep();
+    Monitor mon =
+        monitoring
+            .monitor("quiet")
+            .reference(reference(5))
+            .window(WindowSpec.rows(10))
+            .endpoint("churn")
+            .pollInterval(Duration.ofHours(1))
+            .start();
+    assertThat(mon.poll()).isEmpty();
+    assertThat(mon.observe(Table.fromRows(List.of()))).isEmpty();
+    assertThat(mon.history()).isEmpty();
+    assertThat(monitoring.history("quiet")).isEmpty();
     mon.close();
   }
 
