@@ -8,6 +8,7 @@ import dev.mlops.monitoring.ColumnType;
 import dev.mlops.monitoring.DataSummary;
 import dev.mlops.monitoring.Table;
 import dev.mlops.monitoring.ValueCount;
+import dev.mlops.spi.PythonText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -114,7 +115,7 @@ public final class SummaryEngine {
           .sorted(
               Map.Entry.<String, Long>comparingByValue()
                   .reversed()
-                  .thenComparing(Map.Entry::getKey, SummaryEngine::compareCodePoints))
+                  .thenComparing(Map.Entry::getKey, PythonText.CODE_POINT_ORDER))
           .limit(MOST_COMMON)
           .forEach(
               en ->
@@ -138,25 +139,6 @@ public final class SummaryEngine {
         Double.NaN,
         freq.size(),
         mc);
-  }
-
-  /**
-   * Orders strings by Unicode code point, as Python compares them (String.compareTo compares UTF-16
-   * units, which puts a character beyond U+FFFF before U+E000..U+FFFF).
-   */
-  static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Boolean.compare(i < a.length(), j < b.length());
   }
 
   /** numpy's default (linear) quantile of a sorted array; NaN when empty. */

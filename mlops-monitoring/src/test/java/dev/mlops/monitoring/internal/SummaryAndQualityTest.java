@@ -192,8 +192,8 @@ class SummaryAndQualityTest {
         .containsExactly(fullwidth, emoji, "\u00e9");
     assertThat(c.mostCommon().get(0).share()).isEqualTo(2 / 6.0);
     assertThat(c.missingCount()).isEqualTo(1);
-    assertThat(SummaryEngine.compareCodePoints("a", "ab")).isNegative();
-    assertThat(SummaryEngine.compareCodePoints(emoji, emoji)).isZero();
+    assertThat(dev.mlops.spi.PythonText.compareCodePoints("a", "ab")).isNegative();
+    assertThat(dev.mlops.spi.PythonText.compareCodePoints(emoji, emoji)).isZero();
   }
 
   @Test

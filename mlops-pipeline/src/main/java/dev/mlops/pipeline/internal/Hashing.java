@@ -1,6 +1,7 @@
 package dev.mlops.pipeline.internal;
 
 import dev.mlops.StoreException;
+import dev.mlops.spi.PythonText;
 import dev.mlops.versioning.DataVersion;
 import dev.mlops.versioning.DataVersioning;
 import java.io.IOException;
@@ -118,7 +119,7 @@ final class Hashing {
     } catch (IOException e) {
       throw new StoreException("cannot list " + dir + ": " + e.getMessage(), e);
     }
-    entries.sort((a, b) -> LockFile.codePointCompare(a[1], b[1]));
+    entries.sort((a, b) -> PythonText.compareCodePoints(a[1], b[1]));
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < entries.size(); i++) {
       if (i > 0) {

@@ -2,6 +2,7 @@ package dev.mlops.pipeline.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.mlops.StoreException;
+import dev.mlops.spi.PythonText;
 import dev.mlops.versioning.DataVersion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -199,22 +200,7 @@ final class LockFile {
 
   private static List<Map<String, Object>> sortByPath(List<Map<String, Object>> items) {
     List<Map<String, Object>> l = new ArrayList<>(items);
-    l.sort(Comparator.comparing(m -> String.valueOf(m.get("path")), LockFile::codePointCompare));
+    l.sort(Comparator.comparing(m -> String.valueOf(m.get("path")), PythonText.CODE_POINT_ORDER));
     return l;
-  }
-
-  static int codePointCompare(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 }

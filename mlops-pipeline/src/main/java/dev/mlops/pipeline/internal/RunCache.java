@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.mlops.StoreException;
 import dev.mlops.pipeline.Output;
 import dev.mlops.pipeline.Stage;
+import dev.mlops.spi.PythonText;
 import dev.mlops.versioning.DataVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,8 @@ final class RunCache {
       m.put("path", o.path());
       outs.add(m);
     }
-    outs.sort((a, b) -> LockFile.codePointCompare((String) a.get("path"), (String) b.get("path")));
+    outs.sort(
+        (a, b) -> PythonText.compareCodePoints((String) a.get("path"), (String) b.get("path")));
     probe.put("outs", outs);
     String key = key(probe);
     Path dir = root.resolve(key.substring(0, 2)).resolve(key);
@@ -194,35 +196,6 @@ final class RunCache {
     return o;
   }
 
-  /**
-   * A string as Python's {@code json.dumps} writes it (ensure_ascii): quote, backslash and the
-   * usual control chars escaped with a backslash, every other char outside space..~ as a u-escape
-   * with four lowercase hex digits (UTF-16 units, so a char beyond the BMP is a surrogate pair).
-   */
-  static void pythonJsonString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        default -> {
-          if (c >= ' ' && c <= '~') {
-            sb.append(c);
-          } else {
-            sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-          }
-        }
-      }
-    }
-    sb.append('"');
-  }
-
   /** Python json.dumps(sort_keys=True) rendering (keys already sorted). */
   private static void json(StringBuilder sb, Object o) {
     if (o instanceof Map) {
@@ -250,7 +223,7 @@ final class RunCache {
       }
       sb.append(']');
     } else if (o instanceof String) {
-      pythonJsonString(sb, (String) o);
+      PythonText.appendJsonString(sb, (String) o);
     } else if (o == null) {
       sb.append("null");
     } else if (o instanceof Double || o instanceof Float) {

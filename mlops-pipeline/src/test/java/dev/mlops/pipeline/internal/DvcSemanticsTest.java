@@ -158,7 +158,7 @@ class DvcSemanticsTest {
   @Test
   void runCacheKeysEscapeNonAsciiAsPythonJsonDoes() {
     StringBuilder sb = new StringBuilder();
-    RunCache.pythonJsonString(sb, "café\n\u0001😀\u007f/\"\\\\ end");
+    dev.mlops.spi.PythonText.appendJsonString(sb, "café\n\u0001😀\u007f/\"\\\\ end");
     // python3 -c 'import json; print(json.dumps("caf\u00e9\n\x01\U0001F600\x7f/\"\\\\ end"))'
     assertThat(sb.toString())
         .isEqualTo("\"caf\\u00e9\\n\\u0001\\ud83d\\ude00\\u007f/\\\"\\\\\\\\ end\"");

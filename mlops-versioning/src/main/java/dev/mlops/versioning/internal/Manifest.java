@@ -3,6 +3,7 @@ package dev.mlops.versioning.internal;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlops.spi.PythonText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class Manifest {
   public record Entry(String relpath, String md5, long size) {}
 
   /** Orders strings by Unicode code point, as Python compares {@code str}. */
-  public static final Comparator<String> CODE_POINT_ORDER = Manifest::compareCodePoints;
+  public static final Comparator<String> CODE_POINT_ORDER = PythonText.CODE_POINT_ORDER;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,7 +47,8 @@ public final class Manifest {
 
   private static boolean isSorted(List<Entry> entries) {
     for (int i = 1; i < entries.size(); i++) {
-      if (compareCodePoints(entries.get(i - 1).relpath(), entries.get(i).relpath()) > 0) {
+      if (PythonText.compareCodePoints(entries.get(i - 1).relpath(), entries.get(i).relpath())
+          > 0) {
         return false;
       }
     }
@@ -100,9 +102,9 @@ public final class Manifest {
       }
       first = false;
       sb.append("{\"md5\": ");
-      pyJsonString(sb, e.md5());
+      PythonText.appendJsonString(sb, e.md5());
       sb.append(", \"relpath\": ");
-      pyJsonString(sb, e.relpath());
+      PythonText.appendJsonString(sb, e.relpath());
       sb.append('}');
     }
     sb.append(']');
@@ -182,76 +184,5 @@ public final class Manifest {
       }
       start = end + 1;
     }
-  }
-
-  /** Appends {@code s} as Python's {@code json.dumps} (ensure_ascii) writes a string. */
-  static void pyJsonString(StringBuilder sb, String s) {
-    sb.append('"');
-    boolean plain = true;
-    for (int i = 0; i < s.length() && plain; i++) {
-      char c = s.charAt(i);
-      plain = c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
-    }
-    if (plain) {
-      sb.append(s).append('"');
-      return;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        default -> {
-          if (c < 0x20 || c > 0x7e) {
-            // UTF-16 code units are exactly Python's \\uXXXX escapes, surrogate pairs included
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
-  }
-
-  private static int compareCodePoints(String a, String b) {
-    int n = Math.min(a.length(), b.length());
-    for (int k = 0; k < n; k++) {
-      char ca = a.charAt(k);
-      char cb = b.charAt(k);
-      if (ca != cb) {
-        if (!Character.isSurrogate(ca) && !Character.isSurrogate(cb)) {
-          // below the surrogates, and above them, UTF-16 order is code-point order
-          return Integer.compare(ca, cb);
-        }
-        return compareFrom(a, b, k);
-      }
-    }
-    return Integer.compare(a.length(), b.length());
-  }
-
-  /** Code-point comparison from index {@code k}, which starts a code point in both strings. */
-  private static int compareFrom(String a, String b, int k) {
-    // step back if k splits a surrogate pair (equal high surrogates before it)
-    if (k > 0 && Character.isHighSurrogate(a.charAt(k - 1))) {
-      k--;
-    }
-    int i = k;
-    int j = k;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 }

@@ -122,7 +122,7 @@ class HashingVectorsTest {
   @Test
   void pythonEscapes() {
     StringBuilder sb = new StringBuilder();
-    Manifest.pyJsonString(sb, "a\"b\\c\nd\re\tf\bg\fh\u0001i/j\u007fé");
+    dev.mlops.spi.PythonText.appendJsonString(sb, "a\"b\\c\nd\re\tf\bg\fh\u0001i/j\u007fé");
     assertThat(sb.toString())
         .isEqualTo("\"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i/j\\u007f\\u00e9\"");
   }
