@@ -60,7 +60,7 @@ public interface EndpointBuilder<I, O> {
 
   /**
    * Adds a plain canary version taking {@code weight} (0..1) of the traffic; the primary takes the
-   * rest.
+   * rest. A weight of 0 takes no routed traffic (reach it with {@link PredictOptions#withVersion}).
    */
   EndpointBuilder<I, O> canary(String version, BatchPredictor<I, O> predictor, double weight);
 

@@ -188,6 +188,16 @@ final class Dispatcher<I, O> {
       }
       return out;
     }
+    if (inputs.size() > settings.maxQueue()) {
+      // it could never fit, so "retry later" (503) would be a lie
+      throw new dev.mlops.InvalidInputException(
+          "inputs",
+          inputs.size() + " inputs",
+          "at most maxQueue = "
+              + settings.maxQueue()
+              + " inputs in one request to a batching endpoint (split the request or raise"
+              + " maxQueue)");
+    }
     List<Job<I, O>> jobs = new ArrayList<>(inputs.size());
     for (I input : inputs) {
       jobs.add(new Job<>(input, params, arrival, deadline));

@@ -209,8 +209,8 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
   }
 
   private static void checkWeight(String field, double w) {
-    if (!(w > 0 && w <= 1)) {
-      throw new InvalidInputException(field, w, "a traffic weight above 0 and at most 1");
+    if (!(w >= 0 && w <= 1)) {
+      throw new InvalidInputException(field, w, "a traffic weight between 0 and 1");
     }
   }
 
@@ -266,7 +266,9 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
     List<Routing.Route<I, O>> routes = new ArrayList<>();
     routes.add(
         new Routing.Route<>(
-            ep.newSlot(version, predictor, () -> {}), VersionInfo.Role.PRIMARY, 1 - canaryTotal));
+            ep.newSlot(version, predictor, () -> {}),
+            VersionInfo.Role.PRIMARY,
+            Math.max(0, 1 - canaryTotal)));
     for (Plain<I, O> c : canaries) {
       routes.add(
           new Routing.Route<>(

@@ -105,6 +105,19 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
   synchronized void swap(UnaryOperator<Routing<I, O>> change) {
     Routing<I, O> old = routing.get();
     Routing<I, O> next = change.apply(old);
+    if (closed) {
+      // a load that finished after close(): its versions never take traffic
+      if (next != null) {
+        Set<Slot<I, O>> keep = old == null ? Set.of() : old.slots();
+        for (Slot<I, O> s : next.slots()) {
+          if (!keep.contains(s)) {
+            CompletableFuture<Void> unused =
+                s.retire(module.closer(), Duration.ofNanos(settings.timeoutNanos()));
+          }
+        }
+      }
+      return;
+    }
     routing.set(next);
     if (old != null) {
       Set<Slot<I, O>> keep = next == null ? Set.of() : next.slots();

@@ -1,6 +1,7 @@
 package dev.mlops.serving.internal;
 
 import dev.mlops.MlopsException;
+import dev.mlops.NotFoundException;
 import dev.mlops.registry.ModelRef;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.ModelVersion;
@@ -10,6 +11,7 @@ import dev.mlops.serving.VersionInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -44,6 +47,7 @@ final class RegistryFollower<I, O> {
   private final Path downloads;
   private final Map<String, Slot<I, O>> current = new HashMap<>(); // ref -> slot
   private final Set<String> failed = new HashSet<>(); // "name@version" that failed to load
+  private final Set<String> missing = new HashSet<>(); // refs that stopped resolving (warned)
   private final List<ModelRegistry.Watch> watches = new ArrayList<>();
   private volatile ScheduledFuture<?> schedule;
   private volatile boolean stopped;
@@ -71,8 +75,12 @@ final class RegistryFollower<I, O> {
    * Reacts to the registry's change notifications as well as to polling: each followed reference is
    * watched, and a change triggers a refresh on {@code executor} (never on the watcher thread).
    */
-  synchronized void watch(java.util.concurrent.Executor executor) {
-    for (Ref r : refs) {
+  void watch(java.util.concurrent.Executor executor) {
+    synchronized (watches) {
+      if (stopped) {
+        return;
+      }
+      for (Ref r : refs) {
       watches.add(
           registry.watch(
               ModelRef.parse(r.ref()),
@@ -83,6 +91,7 @@ final class RegistryFollower<I, O> {
                   log.debug("refresh of {} skipped: shutting down", endpoint.name());
                 }
               }));
+      }
     }
   }
 
@@ -96,53 +105,101 @@ final class RegistryFollower<I, O> {
   }
 
   /**
-   * Resolves every reference and swaps in the versions that moved.
+   * Resolves every reference and swaps in the versions that moved. A reference that no longer
+   * resolves (its stage emptied, its alias or model deleted) keeps the version it last loaded:
+   * availability first, as KServe keeps its last ready revision; a warning is logged once.
    *
    * @return whether the routing changed
    */
-  synchronized boolean refresh() {
+  boolean refresh() {
+    return refresh(false);
+  }
+
+  /**
+   * @param initial the first load at build time: then every reference must resolve and the primary
+   *     must load, else the build fails
+   */
+  synchronized boolean refresh(boolean initial) {
     if (stopped) {
       return false;
     }
     Map<String, Slot<I, O>> next = new LinkedHashMap<>(current);
     Map<Integer, Slot<I, O>> byVersion = new HashMap<>();
     current.values().forEach(s -> byVersion.put(Integer.parseInt(s.version()), s));
+    List<Slot<I, O>> loadedNow = new ArrayList<>();
     boolean changed = false;
     for (Ref r : refs) {
-      ModelVersion mv = registry.resolve(r.ref());
       Slot<I, O> have = current.get(r.ref());
-      if (have != null && have.version().equals(Integer.toString(mv.version()))) {
+      ModelVersion mv = resolve(r, initial);
+      if (mv == null) {
         continue;
       }
-      Slot<I, O> reuse = byVersion.get(mv.version());
-      if (reuse != null) {
-        next.put(r.ref(), reuse);
-        changed = true;
-        continue;
-      }
-      String key = mv.name() + "@" + mv.version();
-      if (failed.contains(key)) {
-        continue;
-      }
-      Optional<Slot<I, O>> loaded = load(mv);
-      if (loaded.isEmpty()) {
-        failed.add(key);
-        if (have == null && r.role() == VersionInfo.Role.PRIMARY) {
-          throw new MlopsException(
-              "endpoint "
-                  + endpoint.name()
-                  + ": model version "
-                  + key
-                  + " (from "
-                  + r.ref()
-                  + ") failed to load or warm up; see the log");
+      // load the version the reference points at; if it moved again while loading, the loaded one
+      // is dropped and the newest is loaded instead (bounded, so a flapping reference cannot spin)
+      Slot<I, O> chosen = null;
+      for (int attempt = 0; attempt < 8 && mv != null && !stopped; attempt++) {
+        if (have != null && have.version().equals(Integer.toString(mv.version()))) {
+          break;
         }
-        continue;
+        Slot<I, O> reuse = byVersion.get(mv.version());
+        if (reuse != null) {
+          chosen = reuse;
+          break;
+        }
+        String key = mv.name() + "@" + mv.version();
+        if (failed.contains(key)) {
+          break;
+        }
+        Optional<Slot<I, O>> loaded = load(mv);
+        if (loaded.isEmpty()) {
+          failed.add(key);
+          if (have == null && r.role() == VersionInfo.Role.PRIMARY) {
+            discard(loadedNow);
+            throw new MlopsException(
+                "endpoint "
+                    + endpoint.name()
+                    + ": model version "
+                    + key
+                    + " (from "
+                    + r.ref()
+                    + ") failed to load or warm up; see the log");
+          }
+          break;
+        }
+        loadedNow.add(loaded.get());
+        byVersion.put(mv.version(), loaded.get());
+        chosen = loaded.get();
+        ModelVersion now = resolve(r, false);
+        if (now == null || now.version() == mv.version()) {
+          break;
+        }
+        log.info(
+            "endpoint {}: {} moved from version {} to {} while loading; loading the newer one",
+            endpoint.name(),
+            r.ref(),
+            mv.version(),
+            now.version());
+        mv = now;
       }
-      byVersion.put(mv.version(), loaded.get());
-      next.put(r.ref(), loaded.get());
-      changed = true;
+      if (chosen != null && chosen != have) {
+        next.put(r.ref(), chosen);
+        changed = true;
+      }
     }
+    Set<Slot<I, O>> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    used.addAll(next.values());
+    List<Slot<I, O>> unused = new ArrayList<>();
+    for (Slot<I, O> s : loadedNow) {
+      if (!used.contains(s)) {
+        unused.add(s);
+      }
+    }
+    if (stopped) {
+      // closed while loading: what was loaded for this refresh never takes traffic
+      discard(loadedNow);
+      return false;
+    }
+    discard(unused);
     if (!changed) {
       return false;
     }
@@ -153,6 +210,43 @@ final class RegistryFollower<I, O> {
     endpoint.module().metrics().swaps.labelValues(endpoint.name(), endpoint.model()).inc();
     log.info("endpoint {} now serves {}", endpoint.name(), routing.versions());
     return true;
+  }
+
+  /**
+   * The version a reference points at now, or null when it no longer resolves (then the endpoint
+   * keeps what it loaded; warned once per disappearance). At build time it must resolve.
+   */
+  private ModelVersion resolve(Ref r, boolean initial) {
+    try {
+      ModelVersion mv = registry.resolve(r.ref());
+      if (missing.remove(r.ref())) {
+        log.info("endpoint {}: {} resolves again (version {})", endpoint.name(), r.ref(), mv.version());
+      }
+      return mv;
+    } catch (NotFoundException e) {
+      if (initial) {
+        throw e;
+      }
+      if (missing.add(r.ref())) {
+        Slot<I, O> have = current.get(r.ref());
+        log.warn(
+            "endpoint {}: {} no longer resolves ({}); {}",
+            endpoint.name(),
+            r.ref(),
+            e.getMessage(),
+            have == null
+                ? "nothing was loaded for it"
+                : "version " + have.version() + " keeps serving until it points at a version again");
+      }
+      return null;
+    }
+  }
+
+  private void discard(List<Slot<I, O>> slots) {
+    for (Slot<I, O> s : slots) {
+      CompletableFuture<Void> unused =
+          s.retire(endpoint.module().closer(), Duration.ofNanos(endpoint.settings().timeoutNanos()));
+    }
   }
 
   private Routing<I, O> routing() {
@@ -171,7 +265,7 @@ final class RegistryFollower<I, O> {
       }
       switch (r.role()) {
         case PRIMARY:
-          routes.add(0, new Routing.Route<>(s, VersionInfo.Role.PRIMARY, 1 - canaryWeight));
+          routes.add(0, new Routing.Route<>(s, VersionInfo.Role.PRIMARY, Math.max(0, 1 - canaryWeight)));
           break;
         case CANARY:
           routes.add(new Routing.Route<>(s, VersionInfo.Role.CANARY, r.weight()));
@@ -247,9 +341,10 @@ final class RegistryFollower<I, O> {
     }
   }
 
+  /** Stops following; does not wait for a load in progress (its result is then discarded). */
   void stop() {
     stopped = true;
-    synchronized (this) {
+    synchronized (watches) {
       for (ModelRegistry.Watch w : watches) {
         try {
           w.close();

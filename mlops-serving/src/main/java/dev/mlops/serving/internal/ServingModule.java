@@ -183,7 +183,7 @@ public final class ServingModule implements Serving, AutoCloseable {
     ep.follow(follower);
     register(ep);
     try {
-      follower.refresh();
+      follower.refresh(true);
     } catch (RuntimeException e) {
       ep.close();
       throw e;
