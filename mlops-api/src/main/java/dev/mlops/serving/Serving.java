@@ -27,8 +27,9 @@ public interface Serving {
    * {@code ModelRef.parse("churn#production")}, {@code "churn@champion"}) and follows it: when the
    * reference moves, the new version is loaded beside the old, warmed up and swapped in atomically;
    * in-flight requests finish on the old version, which is then closed. A version that fails to
-   * load or warm up is never swapped in. Needs mlops-registry on the classpath. The endpoint is
-   * named after the model.
+   * load or warm up is never swapped in. A reference that stops resolving (stage emptied, alias or
+   * model deleted) leaves the last loaded version serving until it resolves again. Needs
+   * mlops-registry on the classpath. The endpoint is named after the model.
    */
   <I, O> EndpointBuilder<I, O> endpoint(ModelRef ref, Class<I> inputType, ModelLoader<I, O> loader);
 

@@ -126,7 +126,8 @@ final class Dispatcher<I, O> {
    * Batching off: runs the predictor on the caller's thread once a concurrency slot is free.
    *
    * @throws OverloadedException when maxQueue callers already wait
-   * @throws DeadlineExceededException when no slot frees before the deadline
+   * @throws DeadlineExceededException when no slot frees before the deadline, or the model answers
+   *     after it
    */
   List<O> callDirect(List<I> inputs, Map<String, Object> params, long arrival) {
     checkOpen();
@@ -147,12 +148,18 @@ final class Dispatcher<I, O> {
         waiting.decrementAndGet();
       }
     }
+    List<O> out;
     try {
       metrics.queueTime(System.nanoTime() - arrival);
-      return invoke(inputs, params);
+      out = invoke(inputs, params);
     } finally {
       running.release();
     }
+    if (System.nanoTime() - arrival > settings.timeoutNanos()) {
+      // as with batching on, where the caller stops waiting at the deadline: never answer late
+      throw deadline("the model answered after the deadline; its answer is discarded");
+    }
+    return out;
   }
 
   /**

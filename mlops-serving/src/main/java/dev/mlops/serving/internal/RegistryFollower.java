@@ -81,16 +81,16 @@ final class RegistryFollower<I, O> {
         return;
       }
       for (Ref r : refs) {
-      watches.add(
-          registry.watch(
-              ModelRef.parse(r.ref()),
-              (ref, previous, now) -> {
-                try {
-                  executor.execute(this::poll);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                  log.debug("refresh of {} skipped: shutting down", endpoint.name());
-                }
-              }));
+        watches.add(
+            registry.watch(
+                ModelRef.parse(r.ref()),
+                (ref, previous, now) -> {
+                  try {
+                    executor.execute(this::poll);
+                  } catch (java.util.concurrent.RejectedExecutionException e) {
+                    log.debug("refresh of {} skipped: shutting down", endpoint.name());
+                  }
+                }));
       }
     }
   }
@@ -220,7 +220,8 @@ final class RegistryFollower<I, O> {
     try {
       ModelVersion mv = registry.resolve(r.ref());
       if (missing.remove(r.ref())) {
-        log.info("endpoint {}: {} resolves again (version {})", endpoint.name(), r.ref(), mv.version());
+        log.info(
+            "endpoint {}: {} resolves again (version {})", endpoint.name(), r.ref(), mv.version());
       }
       return mv;
     } catch (NotFoundException e) {
@@ -236,7 +237,9 @@ final class RegistryFollower<I, O> {
             e.getMessage(),
             have == null
                 ? "nothing was loaded for it"
-                : "version " + have.version() + " keeps serving until it points at a version again");
+                : "version "
+                    + have.version()
+                    + " keeps serving until it points at a version again");
       }
       return null;
     }
@@ -245,7 +248,8 @@ final class RegistryFollower<I, O> {
   private void discard(List<Slot<I, O>> slots) {
     for (Slot<I, O> s : slots) {
       CompletableFuture<Void> unused =
-          s.retire(endpoint.module().closer(), Duration.ofNanos(endpoint.settings().timeoutNanos()));
+          s.retire(
+              endpoint.module().closer(), Duration.ofNanos(endpoint.settings().timeoutNanos()));
     }
   }
 
@@ -265,7 +269,8 @@ final class RegistryFollower<I, O> {
       }
       switch (r.role()) {
         case PRIMARY:
-          routes.add(0, new Routing.Route<>(s, VersionInfo.Role.PRIMARY, Math.max(0, 1 - canaryWeight)));
+          routes.add(
+              0, new Routing.Route<>(s, VersionInfo.Role.PRIMARY, Math.max(0, 1 - canaryWeight)));
           break;
         case CANARY:
           routes.add(new Routing.Route<>(s, VersionInfo.Role.CANARY, r.weight()));

@@ -295,6 +295,26 @@ class EndpointBatchingTest {
     assertThat(first.get(5, TimeUnit.SECONDS).sum()).isEqualTo(2);
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aModelSlowerThanTheTimeoutIsNeverAnsweredLate(boolean batching) {
+    var b =
+        m.serving()
+            .endpoint(
+                "late" + batching,
+                In.class,
+                (List<In> batch) -> {
+                  Thread.sleep(250);
+                  return sums(batch);
+                })
+            .timeout(Duration.ofMillis(50));
+    Endpoint<In, Out> ep = (batching ? b.batching(4, Duration.ofMillis(1)) : b).build();
+    assertThatThrownBy(() -> ep.predict(new In(1, 1)))
+        .as("batching " + batching)
+        .isInstanceOf(DeadlineExceededException.class)
+        .satisfies(e -> assertThat(((OverloadedException) e).retryAfter()).isPositive());
+  }
+
   @Test
   void canaryWeightsSplitTrafficAndRoutingKeysAreSticky() {
     Endpoint<In, String> ep =

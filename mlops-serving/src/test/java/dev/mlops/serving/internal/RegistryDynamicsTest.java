@@ -226,7 +226,10 @@ class RegistryDynamicsTest {
             .canary("c", new Model(2), 0)
             .build();
     Endpoint<Double, String> all =
-        m.serving().endpoint("all", Double.class, new Model(1)).canary("c", new Model(2), 1).build();
+        m.serving()
+            .endpoint("all", Double.class, new Model(1))
+            .canary("c", new Model(2), 1)
+            .build();
     for (int i = 0; i < 100; i++) {
       assertThat(none.predict(1.0)).startsWith("v1");
       assertThat(all.predict(1.0)).startsWith("v2");
