@@ -42,6 +42,7 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
   private Duration timeout = DEFAULT_TIMEOUT;
   private int concurrency; // 0: the default for the batching mode
   private double sampleRate;
+  private boolean sampleRateSet; // not set: log all when shadows exist, else none
   private final Set<String> redact = new LinkedHashSet<>();
   private Optional<I> warmup = Optional.empty();
   private String version = "";
@@ -111,6 +112,7 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
   @Override
   public EndpointBuilder<I, O> logging(double sampleRate) {
     this.sampleRate = sampleRate;
+    this.sampleRateSet = true;
     return this;
   }
 
@@ -208,6 +210,11 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
         effectiveConcurrency);
   }
 
+  /** The sample rate for the endpoint: -1 when not set. */
+  private double effectiveRate() {
+    return sampleRateSet ? sampleRate : -1;
+  }
+
   private static void checkWeight(String field, double w) {
     if (!(w >= 0 && w <= 1)) {
       throw new InvalidInputException(field, w, "a traffic weight between 0 and 1");
@@ -260,7 +267,7 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
       warmUp(p.predictor(), p.version());
     }
     EndpointImpl<I, O> ep =
-        new EndpointImpl<>(module, name, name, inputType, settings, sampleRate, redact);
+        new EndpointImpl<>(module, name, name, inputType, settings, effectiveRate(), redact);
     module.register(ep);
     double canaryTotal = canaries.stream().mapToDouble(Plain::weight).sum();
     List<Routing.Route<I, O>> routes = new ArrayList<>();
@@ -328,7 +335,7 @@ final class EndpointBuilderImpl<I, O> implements EndpointBuilder<I, O> {
         inputType,
         loader,
         settings,
-        sampleRate,
+        effectiveRate(),
         redact,
         warmup,
         refCanaries,

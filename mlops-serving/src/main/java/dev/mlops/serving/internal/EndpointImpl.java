@@ -251,11 +251,11 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
   }
 
   private double effectiveSampleRate() {
-    if (sampleRate > 0) {
-      return sampleRate;
+    if (sampleRate >= 0) {
+      return sampleRate; // set explicitly, 0 included
     }
     Routing<I, O> r = routing.get();
-    // shadow answers exist only to be logged: with shadows and no rate set, log every request
+    // not set: shadow answers exist only to be logged, so with shadows log every request
     return r != null && !r.shadows().isEmpty() ? 1.0 : 0.0;
   }
 

@@ -373,6 +373,55 @@ class EndpointBatchingTest {
   }
 
   @Test
+  void anExplicitSampleRateOfZeroLogsNothingEvenWithShadowsAndFailingShadowsAreCounted() {
+    AtomicInteger shadowCalls = new AtomicInteger();
+    Endpoint<In, String> quiet =
+        m.serving()
+            .endpoint("quiet", In.class, (List<In> b) -> Collections.nCopies(b.size(), "main"))
+            .shadow(
+                "2",
+                (List<In> b) -> {
+                  shadowCalls.incrementAndGet();
+                  return Collections.nCopies(b.size(), "shadow");
+                })
+            .logging(0)
+            .build();
+    Endpoint<In, String> failing =
+        m.serving()
+            .endpoint("failing", In.class, (List<In> b) -> Collections.nCopies(b.size(), "main"))
+            .shadow(
+                "2",
+                (List<In> b) -> {
+                  throw new IllegalStateException("shadow broke");
+                })
+            .build();
+    for (int i = 0; i < 10; i++) {
+      assertThat(quiet.predict(new In(i, 0))).isEqualTo("main");
+      assertThat(failing.predict(new In(i, 0))).isEqualTo("main");
+    }
+    assertThat(m.serving().log("quiet")).isEmpty();
+    assertThat(shadowCalls.get()).isZero();
+    ServingModule sm = (ServingModule) m.serving();
+    long deadline = System.currentTimeMillis() + 10_000;
+    java.util.function.Supplier<String> failures =
+        () ->
+            new String(sm.metrics().scrape(), java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .filter(
+                    l ->
+                        l.startsWith(
+                            "mlops_serving_shadow_failures_total{endpoint=\"failing\",model=\"failing\",version=\"2\"}"))
+                .findFirst()
+                .orElse("");
+    while (!failures.get().endsWith(" 10.0") && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(failures.get()).endsWith(" 10.0");
+    // only the main answers were logged for the failing shadow
+    assertThat(m.serving().log("failing")).hasSize(10).allMatch(r -> r.output().equals("main"));
+  }
+
+  @Test
   void closedEndpointRefusesAndFreesItsName() {
     Endpoint<In, Out> ep =
         m.serving().endpoint("closing", In.class, EndpointBatchingTest::sums).build();
