@@ -168,6 +168,19 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
         throw new StoreException("cannot resolve " + probe + ": " + e.getMessage(), e);
       }
     }
+    // the path itself may be a symlink leading outside (one into the cache is a checked-out link)
+    if (Files.isSymbolicLink(abs)) {
+      Path real;
+      try {
+        real = abs.toRealPath();
+      } catch (IOException e) {
+        real = null; // dangling: nothing outside is read through it
+      }
+      if (real != null && !real.startsWith(workspace) && !real.startsWith(cache.root())) {
+        throw new InvalidInputException(
+            field, p, "a path inside the workspace " + workspace + " (a symlink leads outside)");
+      }
+    }
     return abs;
   }
 
@@ -366,6 +379,21 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
    */
   private Hashed hashPath(
       Path abs, String algo, boolean store, boolean needManifest, ProgressListener progress) {
+    return hashPath(abs, algo, store, needManifest, progress, null);
+  }
+
+  /**
+   * Like {@link #hashPath(Path, String, boolean, boolean, ProgressListener)}; with {@code addedAs}
+   * (the caller's path, for the message), a folder holding pointer files is rejected before
+   * anything is cached, as DVC rejects overlapping outputs.
+   */
+  private Hashed hashPath(
+      Path abs,
+      String algo,
+      boolean store,
+      boolean needManifest,
+      ProgressListener progress,
+      Path addedAs) {
     BasicFileAttributes attrs;
     try {
       attrs = Files.readAttributes(abs, BasicFileAttributes.class);
@@ -388,6 +416,18 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
       throw new InvalidInputException("path", abs, "a regular file or a folder");
     }
     List<Item> items = walk(abs);
+    if (addedAs != null) {
+      for (Item it : items) {
+        if (it.relpath().endsWith(".dvc")) {
+          throw new InvalidInputException(
+              "path",
+              addedAs,
+              "a path that does not overlap other tracked outputs: it holds the pointer file "
+                  + rel(it.path())
+                  + " (remove that pointer first)");
+        }
+      }
+    }
     StateTable.Stat summary = fingerprint(items);
     if (!store && !needManifest) {
       Optional<String> oid = state.lookup(abs, summary, folderAlgo(algo));
@@ -536,12 +576,21 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     if (name.endsWith(".dvc") || name.equals(".dvc") || name.equals(".git")) {
       throw new InvalidInputException("path", path, "a data file or folder, not a .dvc/.git entry");
     }
+    for (Path part : workspace.relativize(abs)) {
+      String n = part.toString();
+      if (n.equals(".dvc") || n.equals(".git") || n.equals(".hg")) {
+        throw new InvalidInputException(
+            "path", path, "a data file or folder, not inside " + n + " (DVC ignores it)");
+      }
+    }
     if (!Files.exists(abs)) {
       throw new InvalidInputException("path", path, "an existing file or folder in the workspace");
     }
+    rejectTrackedParent(abs, path);
     Yaml.Node previous = previousPointer(pointerFor(abs));
     boolean isexec = isExec(abs);
-    Hashed h = hashPath(abs, MD5, true, progress == null ? ProgressListener.NONE : progress);
+    Hashed h =
+        hashPath(abs, MD5, true, true, progress == null ? ProgressListener.NONE : progress, path);
     relink(abs, h);
     if (isexec) {
       setExec(abs);
@@ -555,6 +604,33 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
     }
     gitignore(abs);
     return h.version(rel(abs));
+  }
+
+  /**
+   * Rejects a path inside a folder another pointer tracks ({@code <folder>.dvc}), as DVC's
+   * "overlapping with other DVC tracked output" error.
+   */
+  private void rejectTrackedParent(Path abs, Path path) {
+    for (Path a = abs.getParent();
+        a != null && a.startsWith(workspace) && !a.equals(workspace);
+        a = a.getParent()) {
+      Path pointer = pointerFor(a);
+      if (!Files.isRegularFile(pointer)) {
+        continue;
+      }
+      for (PointerFile.Out o : PointerFile.read(pointer).outs()) {
+        if (abs.startsWith(o.absolute())) {
+          throw new InvalidInputException(
+              "path",
+              path,
+              "a path that does not overlap other tracked outputs: "
+                  + rel(o.absolute())
+                  + " is tracked by "
+                  + rel(pointer)
+                  + " (add that folder again to include changes)");
+        }
+      }
+    }
   }
 
   /** The pointer being replaced, parsed, or null when there is none or it is unreadable. */
@@ -615,12 +691,12 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
 
   private void gitignore(Path abs) {
     Path file = abs.resolveSibling(".gitignore");
-    String entry = "/" + abs.getFileName();
+    String entry = gitignoreEscape("/" + abs.getFileName());
     synchronized (gitignoreLock) {
       try {
         String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         for (String line : text.split("\r?\n")) {
-          if (line.trim().equals(entry)) {
+          if (line.equals(entry) || line.trim().equals(entry)) {
             return;
           }
         }
@@ -630,6 +706,22 @@ public final class DefaultDataVersioning implements DataVersioning, AutoCloseabl
         throw new StoreException("cannot update " + file + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  /**
+   * Escapes a .gitignore entry as DVC does (scmrepo through pathspec's {@code
+   * GitWildMatchPattern.escape}): a backslash before each of {@code []!*#?}.
+   */
+  static String gitignoreEscape(String entry) {
+    StringBuilder sb = new StringBuilder(entry.length() + 8);
+    for (int i = 0; i < entry.length(); i++) {
+      char c = entry.charAt(i);
+      if ("[]!*#?".indexOf(c) >= 0) {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.toString();
   }
 
   /** With hardlink/symlink first in the link list, replaces workspace files by links. */

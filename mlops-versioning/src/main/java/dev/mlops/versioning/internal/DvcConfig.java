@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * @param sections section name (e.g. {@code core}, {@code remote "origin"}) to key/value
  */
 public record DvcConfig(Map<String, Map<String, String>> sections) {
-  private static final Pattern SECTION = Pattern.compile("^\\[\\s*(['\"]?)(.*)\\1\\s*]$");
+  private static final Pattern SECTION =
+      Pattern.compile("^\\[\\s*(['\"]?)(.*?)\\1\\s*]\\s*(?:#.*)?$");
   private static final Pattern REMOTE = Pattern.compile("^remote\\s+\"(.+)\"$");
 
   /** An empty configuration. */
@@ -70,12 +71,22 @@ public record DvcConfig(Map<String, Map<String, String>> sections) {
     }
   }
 
-  private static String unquote(String v) {
-    if (v.length() >= 2
-        && ((v.startsWith("\"") && v.endsWith("\"")) || (v.startsWith("'") && v.endsWith("'")))) {
-      return v.substring(1, v.length() - 1);
+  /**
+   * A value as configobj (which DVC uses) reads it: a quoted value is what is between the quotes;
+   * an unquoted one ends at the first {@code #} (an inline comment), trimmed.
+   */
+  static String unquote(String v) {
+    if (!v.isEmpty() && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
+      int end = v.indexOf(v.charAt(0), 1);
+      if (end > 0) {
+        String rest = v.substring(end + 1).trim();
+        if (rest.isEmpty() || rest.startsWith("#")) {
+          return v.substring(1, end);
+        }
+      }
     }
-    return v;
+    int hash = v.indexOf('#');
+    return hash < 0 ? v : v.substring(0, hash).trim();
   }
 
   /** A value, e.g. {@code get("core", "remote")}. */

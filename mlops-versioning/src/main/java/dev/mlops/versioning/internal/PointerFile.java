@@ -111,7 +111,9 @@ public record PointerFile(Path file, List<Out> outs) {
     long size = number(file, m.get("size"), "size");
     long nfiles = number(file, m.get("nfiles"), "nfiles");
     String p = path.text();
-    if (p.startsWith("/") || p.contains("\\")) {
+    // a backslash is a name character where the separator is '/' (as for DVC on POSIX)
+    if (p.startsWith("/")
+        || (p.contains("\\") && !"/".equals(base.getFileSystem().getSeparator()))) {
       throw Yaml.error(file, path.line(), p, "a relative path with / separators");
     }
     Yaml.Node isexec = m.get("isexec");

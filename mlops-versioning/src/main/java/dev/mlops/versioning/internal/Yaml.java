@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import dev.mlops.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,11 +19,50 @@ import java.util.Map;
 final class Yaml {
   private static final YAMLFactory FACTORY = new YAMLFactory();
   static final YAMLMapper WRITER =
-      YAMLMapper.builder()
+      YAMLMapper.builder(YAMLFactory.builder().stringQuotingChecker(new Quoting()).build())
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .disable(YAMLGenerator.Feature.SPLIT_LINES)
           .build();
+
+  /**
+   * Plain scalars that a YAML 1.1 (PyYAML, ruamel in 1.1 mode) or 1.2 (ruamel, which DVC uses)
+   * loader would read as something other than a string: int, float, bool, null, timestamp, merge
+   * and value keys. The patterns are those loaders' implicit resolvers, joined.
+   */
+  private static final java.util.regex.Pattern NON_STRING =
+      java.util.regex.Pattern.compile(
+          String.join(
+              "|",
+              // ints: binary, octal (1.1 017, 1.2 0o17), decimal, hex, sexagesimal (1.1)
+              "[-+]?0b[0-1_]+",
+              "[-+]?0o?[0-7_]+",
+              "[-+]?[0-9_]+",
+              "[-+]?0x[0-9a-fA-F_]+",
+              "[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+",
+              // floats (1.1 and 1.2 forms), sexagesimal floats, inf, nan
+              "[-+]?(?:[0-9][0-9_]*)(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?",
+              "[-+]?\\.[0-9_]+(?:[eE][-+]?[0-9]+)?",
+              "[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*",
+              "[-+]?\\.(?:inf|Inf|INF)",
+              "\\.(?:nan|NaN|NAN)",
+              // bools (1.1 includes y/n/yes/no/on/off), nulls
+              "y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
+              "~|null|Null|NULL",
+              // timestamps (date, or date and time), merge and value keys
+              "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \\t]+).*)?",
+              "<<",
+              "="));
+
+  /** Jackson's quoting, plus quotes for every plain scalar a YAML loader would not read back. */
+  private static final class Quoting extends StringQuotingChecker.Default {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || NON_STRING.matcher(value).matches();
+    }
+  }
 
   /** A value ({@code Map<String, Node>}, {@code List<Node>}, String, Number, Boolean or null). */
   record Node(Object value, int line) {
