@@ -4,17 +4,27 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.mlops.InvalidInputException;
 import dev.mlops.StoreException;
 import dev.mlops.serving.PredictionRecord;
 import dev.mlops.spi.Database;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The prediction log: records offered by request threads go through a bounded queue to one writer
  * thread that inserts them in batches into {@code serving_prediction_log} in the home database.
- * Offering never blocks; a full queue drops the record and counts it. Thread-safe.
+ * Offering never blocks; a full queue drops the record and counts it. With {@code
+ * serving.log.jsonl} set, every record written is also appended as one JSON line to {@code
+ * <dir>/<endpoint>.jsonl}, for tools that read files. Thread-safe.
  */
 final class PredictionLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PredictionLog.class);
@@ -58,6 +70,7 @@ final class PredictionLog implements AutoCloseable {
       Set<String> redact) {}
 
   private final Supplier<Database> database;
+  private final Optional<Path> jsonlDir;
   private final ObjectMapper mapper;
   private final ServingMetrics metrics;
   private final ArrayBlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -68,8 +81,13 @@ final class PredictionLog implements AutoCloseable {
   private volatile boolean closed;
   private Thread writer;
 
-  PredictionLog(Supplier<Database> database, ObjectMapper mapper, ServingMetrics metrics) {
+  PredictionLog(
+      Supplier<Database> database,
+      Optional<Path> jsonlDir,
+      ObjectMapper mapper,
+      ServingMetrics metrics) {
     this.database = database;
+    this.jsonlDir = jsonlDir;
     this.mapper = mapper;
     this.metrics = metrics;
   }
@@ -184,6 +202,47 @@ final class PredictionLog implements AutoCloseable {
     } catch (RuntimeException e) {
       metrics.logDropped.inc(rows.size());
       log.warn("writing {} prediction log records failed", rows.size(), e);
+      return;
+    }
+    jsonlDir.ifPresent(dir -> appendJsonl(dir, rows));
+  }
+
+  /**
+   * One line per record, appended and forced per endpoint file; a failure is logged, not raised.
+   */
+  private void appendJsonl(Path dir, List<Object[]> rows) {
+    Map<String, StringBuilder> byEndpoint = new LinkedHashMap<>();
+    for (Object[] r : rows) {
+      ObjectNode line = mapper.createObjectNode();
+      line.put("endpoint", (String) r[0]);
+      line.put("model_version", (String) r[1]);
+      line.put("request_id", (String) r[2]);
+      line.put("timestamp", Instant.ofEpochMilli((Long) r[6]).toString());
+      line.put("latency_ms", (Double) r[5]);
+      line.putRawValue("inputs", new RawValue((String) r[3]));
+      line.putRawValue("outputs", new RawValue((String) r[4]));
+      byEndpoint.computeIfAbsent((String) r[0], k -> new StringBuilder()).append(line).append('\n');
+    }
+    for (Map.Entry<String, StringBuilder> e : byEndpoint.entrySet()) {
+      Path file = dir.resolve(e.getKey() + ".jsonl");
+      try {
+        Files.createDirectories(dir);
+        try (FileChannel ch =
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+          ByteBuffer buf =
+              ByteBuffer.wrap(e.getValue().toString().getBytes(StandardCharsets.UTF_8));
+          while (buf.hasRemaining()) {
+            ch.write(buf);
+          }
+          ch.force(false);
+        }
+      } catch (IOException | RuntimeException ex) {
+        log.warn("appending prediction records to {} failed: {}", file, ex.toString());
+      }
     }
   }
 

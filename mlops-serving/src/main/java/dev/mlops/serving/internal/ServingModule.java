@@ -58,7 +58,12 @@ public final class ServingModule implements Serving, AutoCloseable {
     this.context = Objects.requireNonNull(context, "context");
     this.mapper = newMapper();
     this.metrics = new ServingMetrics(this::endpointList);
-    this.predictionLog = new PredictionLog(context::database, mapper, metrics);
+    this.predictionLog =
+        new PredictionLog(
+            context::database,
+            context.config().get("serving.log.jsonl").map(d -> context.home().resolve(d)),
+            mapper,
+            metrics);
     this.asyncExecutor = Executors.newCachedThreadPool(daemon("mlops-serving-async"));
     this.closer = Executors.newCachedThreadPool(daemon("mlops-serving-closer"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("mlops-serving-refresh"));

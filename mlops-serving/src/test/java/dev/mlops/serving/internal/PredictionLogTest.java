@@ -116,6 +116,38 @@ class PredictionLogTest {
   }
 
   @Test
+  void withServingLogJsonlEveryRecordIsAlsoAJsonLine(@TempDir Path other) throws Exception {
+    List<PredictionRecord> stored;
+    try (Mlops mj = Mlops.builder().home(other).property("serving.log.jsonl", "jsonl").build()) {
+      Endpoint<Customer, Score> ep =
+          mj.serving()
+              .endpoint("jsonl", Customer.class, PredictionLogTest::model)
+              .logging(1.0)
+              .redact("email", "street")
+              .build();
+      for (int i = 0; i < 5; i++) {
+        ep.predict(new Customer(20 + i, "a" + i + "@x.org", new Address("Oslo", "Main " + i)));
+      }
+      stored = mj.serving().log("jsonl");
+    }
+    List<String> lines = java.nio.file.Files.readAllLines(other.resolve("jsonl/jsonl.jsonl"));
+    assertThat(lines).hasSize(5).hasSameSizeAs(stored);
+    var json = ServingModule.newMapper();
+    for (int i = 0; i < 5; i++) {
+      var line = json.readTree(lines.get(i));
+      PredictionRecord r = stored.get(i);
+      assertThat(line.path("endpoint").asText()).isEqualTo("jsonl");
+      assertThat(line.path("request_id").asText()).isEqualTo(r.requestId());
+      assertThat(Instant.parse(line.path("timestamp").asText())).isEqualTo(r.timestamp());
+      assertThat(line.path("inputs").path("age").asDouble()).isEqualTo(20.0 + i);
+      assertThat(line.path("inputs").has("email")).isFalse();
+      assertThat(line.path("inputs").path("address").has("street")).isFalse();
+      assertThat(line.path("inputs").path("address").path("city").asText()).isEqualTo("Oslo");
+      assertThat(line.path("outputs").path("value").asDouble()).isEqualTo((20.0 + i) / 100);
+    }
+  }
+
+  @Test
   void aFullLogQueueDropsAndCountsWithoutBlocking() throws Exception {
     java.util.concurrent.CountDownLatch storeStuck = new java.util.concurrent.CountDownLatch(1);
     ServingMetrics metrics = new ServingMetrics(List::of);
@@ -129,6 +161,7 @@ class PredictionLogTest {
               }
               throw new dev.mlops.StoreException("the store is unavailable");
             },
+            java.util.Optional.empty(),
             ServingModule.newMapper(),
             metrics);
     int n = PredictionLog.QUEUE_CAPACITY + 2_000;
