@@ -107,25 +107,23 @@ final class EndpointImpl<I, O> implements Endpoint<I, O> {
     Routing<I, O> next = change.apply(old);
     if (closed) {
       // a load that finished after close(): its versions never take traffic
-      if (next != null) {
-        Set<Slot<I, O>> keep = old == null ? Set.of() : old.slots();
-        for (Slot<I, O> s : next.slots()) {
-          if (!keep.contains(s)) {
-            CompletableFuture<Void> unused =
-                s.retire(module.closer(), Duration.ofNanos(settings.timeoutNanos()));
-          }
-        }
-      }
+      retireAllBut(next, old);
       return;
     }
     routing.set(next);
-    if (old != null) {
-      Set<Slot<I, O>> keep = next == null ? Set.of() : next.slots();
-      for (Slot<I, O> s : old.slots()) {
-        if (!keep.contains(s)) {
-          CompletableFuture<Void> unused =
-              s.retire(module.closer(), Duration.ofNanos(settings.timeoutNanos()));
-        }
+    retireAllBut(old, next);
+  }
+
+  /** Retires the versions of {@code from} that {@code keep} does not route. */
+  private void retireAllBut(Routing<I, O> from, Routing<I, O> keep) {
+    if (from == null) {
+      return;
+    }
+    Set<Slot<I, O>> kept = keep == null ? Set.of() : keep.slots();
+    for (Slot<I, O> s : from.slots()) {
+      if (!kept.contains(s)) {
+        CompletableFuture<Void> unused =
+            s.retire(module.closer(), Duration.ofNanos(settings.timeoutNanos()));
       }
     }
   }
